@@ -1,0 +1,52 @@
+"""A rich progress bar with ETA for ``bench run``, fed by the runner's progress events."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
+
+from harness.results import BenchmarkResult
+from harness.suite import Case
+
+
+class RunProgress:
+    """Context manager: one bar over the run's cases; failures are printed as they happen."""
+
+    def __init__(self, console: Console) -> None:
+        self._progress = Progress(
+            TextColumn("{task.description}", style="bold"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            TextColumn("eta"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=True,
+        )
+        self._task: TaskID = self._progress.add_task("starting", total=None)
+
+    def __enter__(self) -> RunProgress:
+        self._progress.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._progress.stop()
+
+    def started(self, total: int) -> None:
+        self._progress.update(self._task, total=total, description="running")
+
+    def case_started(self, case: Case) -> None:
+        self._progress.update(self._task, description=case.id[:60])
+
+    def case_finished(self, case: Case, result: BenchmarkResult) -> None:
+        self._progress.advance(self._task)
+        if result.status != "ok":
+            self._progress.console.print(f"[red]failed[/red] {result.id}: {result.error}")

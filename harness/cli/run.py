@@ -1,0 +1,75 @@
+"""``bench run``: measure suites and write a versioned results file."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from harness.cli.progress import RunProgress
+from harness.errors import EXIT_FAILURE, EXIT_OK
+from harness.format import run_table
+from harness.measure import SampleSettings
+from harness.runner import RunOptions, run
+
+QUICK_SETTINGS = SampleSettings(samples=5, min_samples=3, max_time_s=5.0, warmup_s=0.02)
+
+
+@click.command("run")
+@click.argument("suites", nargs=-1)
+@click.option("-b", "--bench", "pattern", metavar="REGEX", help="Only benchmarks whose id matches.")
+@click.option("--quick", is_flag=True, help="Each suite's quick subset, fewer samples.")
+@click.option(
+    "--samples", type=click.IntRange(3, 1000), default=None, help="Samples per benchmark."
+)
+@click.option(
+    "--suites-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("suites"),
+    show_default=True,
+    help="The suites package to run.",
+)
+@click.option(
+    "--results-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Where results/<run-id>.json is written.",
+)
+def run_command(
+    suites: tuple[str, ...],
+    pattern: str | None,
+    quick: bool,
+    samples: int | None,
+    suites_dir: Path,
+    results_dir: Path,
+) -> int:
+    """Run benchmark SUITES (all by default) and write results/<run-id>.json.
+
+    Each benchmark runs in a fresh worker process; the mock GitHub server runs once in its
+    own process for the whole run. The results file is rewritten after every benchmark, so an
+    interrupted run keeps what finished.
+    """
+    settings = QUICK_SETTINGS if quick else SampleSettings()
+    if samples:
+        settings = SampleSettings(**{**vars(settings), "samples": samples})
+    options = RunOptions(
+        suites_root=suites_dir,
+        results_dir=results_dir,
+        suites=suites,
+        pattern=pattern,
+        quick=quick,
+        settings=settings,
+        command=tuple(sys.argv),
+    )
+    console = Console(stderr=True)
+    with RunProgress(console) as progress:
+        result, path = run(options, progress)
+    Console().print(run_table(result))
+    click.echo(f"results: {path}")
+    failed = [b for b in result.benchmarks if b.status != "ok"]
+    if failed:
+        click.echo(f"{len(failed)} benchmark(s) failed", err=True)
+    return EXIT_FAILURE if failed else EXIT_OK

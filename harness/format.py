@@ -1,0 +1,55 @@
+"""Console formatting of a run's results; returns renderables, never prints."""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+from harness.results import Metric, RunResult
+
+UNIT_SCALES = {
+    "s": ((1e-6, "µs"), (1e-3, "ms"), (1.0, "s")),
+    "bytes": ((1, "B"), (2**10, "KiB"), (2**20, "MiB"), (2**30, "GiB")),
+}
+
+
+def format_value(value: float, unit: str) -> str:
+    """A value in the largest unit that keeps it at or above 1 (``12.3 ms``, ``45 MiB``)."""
+    scales = UNIT_SCALES.get(unit)
+    if not scales:
+        return f"{value:g} {unit}" if unit not in ("count", "unit") else f"{value:g}"
+    scale, name = scales[0]
+    for candidate, candidate_name in scales:
+        if abs(value) >= candidate:
+            scale, name = candidate, candidate_name
+    return f"{value / scale:.3g} {name}"
+
+
+def _spread(metric: Metric) -> str:
+    s = metric.summary
+    if metric.kind == "exact" or not s.get("n"):
+        return ""
+    cv = s["stdev"] / s["mean"] if s["mean"] else 0.0
+    return f"±{cv:.1%}"
+
+
+def run_table(run: RunResult) -> Table:
+    """One row per benchmark: its main metric's median, spread and its exact request count."""
+    table = Table(title=f"run {run.run_id}", title_justify="left")
+    for column in ("benchmark", "status", "median", "cv", "samples", "requests"):
+        left = column == "benchmark"
+        table.add_column(column, justify="left" if left else "right", overflow="fold")
+    for bench in run.benchmarks:
+        if bench.status != "ok" or not bench.metrics:
+            table.add_row(bench.id, f"[red]{bench.status}[/red]", "", "", "", "")
+            continue
+        main = bench.metrics[0]
+        requests = bench.metric("requests")
+        table.add_row(
+            bench.id,
+            "ok",
+            format_value(main.summary["median"], main.unit),
+            _spread(main),
+            str(len(main.samples)),
+            f"{requests.samples[-1]:g}" if requests else "",
+        )
+    return table

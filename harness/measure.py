@@ -1,0 +1,137 @@
+"""Taking samples inside the worker: timing with calibration, peak memory, tracked values."""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import psutil
+
+
+@dataclass(frozen=True)
+class SampleSettings:
+    """How many samples to take and how long each must be to be trusted."""
+
+    samples: int = 10
+    min_samples: int = 3
+    max_time_s: float = 20.0
+    warmup_s: float = 0.05
+    min_sample_s: float = 0.01
+
+
+@dataclass(frozen=True)
+class Sample:
+    wall_s: float
+    cpu_s: float
+    counters: dict[str, int]
+
+
+Hook = Callable[[], None]
+CounterHook = Callable[[], dict[str, int]]
+
+
+def _timed(func: Callable[[], Any], number: int) -> tuple[float, float]:
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    for _ in range(number):
+        func()
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    return wall / number, cpu / number
+
+
+def calibrate(func: Callable[[], Any], min_sample_s: float) -> int:
+    """The smallest power-of-two call count whose sample lasts at least ``min_sample_s``."""
+    number = 1
+    while number < 1 << 20:
+        wall, _ = _timed(func, number)
+        if wall * number >= min_sample_s:
+            return number
+        number *= 2 if wall * number * 10 >= min_sample_s else 8
+    return number
+
+
+def time_samples(
+    func: Callable[[], Any],
+    settings: SampleSettings,
+    number: int | None,
+    before: Hook,
+    after: CounterHook,
+) -> list[Sample]:
+    """Timed samples of ``func``.
+
+    With ``number == 1`` every sample is one call and ``before`` (the benchmark's setup)
+    runs before each sample, so cold-state benchmarks stay cold. Otherwise the call count per
+    sample is calibrated after a warm-up.
+    """
+    per_sample_setup = number == 1
+    if not per_sample_setup:
+        _warm_up(func, settings.warmup_s)
+        number = number or calibrate(func, settings.min_sample_s)
+    samples: list[Sample] = []
+    deadline = time.perf_counter() + settings.max_time_s
+    while len(samples) < settings.samples:
+        if per_sample_setup:
+            before()
+        wall, cpu = _timed(func, number or 1)
+        samples.append(Sample(wall, cpu, after()))
+        if len(samples) >= settings.min_samples and time.perf_counter() > deadline:
+            break
+    return samples
+
+
+def _warm_up(func: Callable[[], Any], seconds: float) -> None:
+    end = time.perf_counter() + seconds
+    func()
+    while time.perf_counter() < end:
+        func()
+
+
+class PeakRss:
+    """Samples this process's RSS on a thread; ``peak`` is the largest value seen (bytes)."""
+
+    def __init__(self, interval_s: float = 0.002) -> None:
+        self._process = psutil.Process()
+        self._interval = interval_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self.peak = self._process.memory_info().rss
+
+    def _watch(self) -> None:
+        while not self._stop.is_set():
+            self.peak = max(self.peak, self._process.memory_info().rss)
+            self._stop.wait(self._interval)
+
+    def __enter__(self) -> PeakRss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.peak = max(self.peak, self._process.memory_info().rss)
+
+
+def peak_rss_of(func: Callable[[], Any]) -> int:
+    """Peak RSS of this process (bytes) while ``func`` runs."""
+    with PeakRss() as watcher:
+        func()
+    return watcher.peak
+
+
+def deep_size(obj: Any, seen: set[int] | None = None) -> int:
+    """Approximate bytes held by ``obj`` and what it references (asv's ``mem_`` metric)."""
+    seen = seen if seen is not None else set()
+    if id(obj) in seen:
+        return 0
+    seen.add(id(obj))
+    size = sys.getsizeof(obj)
+    if isinstance(obj, dict):
+        size += sum(deep_size(k, seen) + deep_size(v, seen) for k, v in obj.items())
+    elif isinstance(obj, list | tuple | set | frozenset):
+        size += sum(deep_size(item, seen) for item in obj)
+    elif hasattr(obj, "__dict__"):
+        size += deep_size(vars(obj), seen)
+    return size

@@ -1,0 +1,167 @@
+"""The worker process: runs one benchmark case and writes its metrics as JSON.
+
+``python -m harness.worker JOB.json OUT.json``. The parent only orchestrates; everything that
+is measured happens here, in a fresh interpreter per case.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from harness.fixtures import RunFixture, load_fixtures
+from harness.measure import SampleSettings, deep_size, peak_rss_of, time_samples
+from harness.suite import import_suites
+
+
+@dataclass
+class Bound:
+    """A benchmark resolved to callables with its parameters applied."""
+
+    func: Callable[[], Any]
+    setup: Callable[[], None]
+    teardown: Callable[[], None]
+    counters: Callable[[], dict[str, int]]
+    owner: Any
+
+
+def _noop() -> None:
+    return None
+
+
+def bind(job: dict[str, Any]) -> Bound:
+    """Import the benchmark named by ``job`` and apply its parameters (asv's calling rules)."""
+    import_suites(Path(job["suites_root"]))
+    module = importlib.import_module(job["module"])
+    owner: Any = module
+    if job["class_name"]:
+        owner = getattr(module, job["class_name"])()
+    func = getattr(owner, job["method"])
+    args = list(_param_values(owner if job["class_name"] else func, job["param_index"]))
+    setup_cache = getattr(owner, "setup_cache", None) if job["class_name"] else None
+    if setup_cache is not None:
+        args.insert(0, setup_cache())
+    setup = getattr(owner, "setup", None) or getattr(func, "setup", None)
+    teardown = getattr(owner, "teardown", None) or getattr(func, "teardown", None)
+    counters = getattr(owner, "counters", None) if job["class_name"] else None
+    return Bound(
+        func=lambda: func(*args),
+        setup=(lambda: setup(*args)) if setup else _noop,
+        teardown=(lambda: teardown(*args)) if teardown else _noop,
+        counters=counters or dict,
+        owner=owner,
+    )
+
+
+def _param_values(source: Any, index: list[int]) -> list[Any]:
+    params = getattr(source, "params", None) or []
+    if params and not isinstance(params[0], list | tuple):
+        params = [params]
+    return [params[axis][i] for axis, i in enumerate(index)]
+
+
+def _attr(bound: Bound, job: dict[str, Any], name: str, default: Any) -> Any:
+    func = getattr(bound.owner, job["method"])
+    return getattr(func, name, getattr(bound.owner, name, default))
+
+
+def _metric(name: str, unit: str, direction: str, kind: str, samples: list[float]) -> dict:
+    return {"name": name, "unit": unit, "direction": direction, "kind": kind, "samples": samples}
+
+
+class SampleCounters:
+    """Gathers the benchmark's and the fixtures' exact counters around each sample."""
+
+    def __init__(self, bound: Bound, fixtures: list[RunFixture], env: dict[str, str]):
+        self.bound, self.fixtures, self.env = bound, fixtures, env
+
+    def before(self) -> None:
+        self.bound.setup()
+        self.prepare()
+
+    def prepare(self) -> None:
+        for fixture in self.fixtures:
+            fixture.before_sample(self.env)
+
+    def after(self) -> dict[str, int]:
+        counts = dict(self.bound.counters())
+        for fixture in self.fixtures:
+            for key, value in fixture.sample_counters(self.env).items():
+                counts[f"{fixture.name}.{key}"] = value
+        return counts
+
+
+def measure(job: dict[str, Any]) -> list[dict[str, Any]]:
+    """Run the case described by ``job``; return its metrics."""
+    bound = bind(job)
+    fixtures = load_fixtures(job["suites_package"])
+    gather = SampleCounters(bound, fixtures, dict(os.environ))
+    settings = SampleSettings(**job["settings"])
+    kind = job["kind"]
+    direction = _attr(bound, job, "direction", "lower")
+    if kind == "time":
+        number = _attr(bound, job, "number", 0) or None
+        if number != 1:
+            bound.setup()
+        gather.prepare()
+        samples = time_samples(bound.func, settings, number, gather.before, gather.after)
+        bound.teardown()
+        metrics = [
+            _metric("time", "s", "lower", "sampled", [s.wall_s for s in samples]),
+            _metric("cpu_time", "s", "lower", "sampled", [s.cpu_s for s in samples]),
+        ]
+        return metrics + _counter_metrics([s.counters for s in samples])
+    values: list[float] = []
+    counts: list[dict[str, int]] = []
+    for _ in range(max(1, int(_attr(bound, job, "repeat", settings.min_samples)))):
+        gather.before()
+        values.append(_single(kind, bound))
+        counts.append(gather.after())
+        bound.teardown()
+    unit = {"peakmem": "bytes", "mem": "bytes"}.get(kind) or _attr(bound, job, "unit", "unit")
+    exact = kind == "track" and bool(_attr(bound, job, "exact", False))
+    main = _metric(kind, unit, direction, "exact" if exact else "sampled", values)
+    return [main] + _counter_metrics(counts)
+
+
+def _single(kind: str, bound: Bound) -> float:
+    if kind == "peakmem":
+        return float(peak_rss_of(bound.func))
+    if kind == "mem":
+        return float(deep_size(bound.func()))
+    value = bound.func()
+    if not isinstance(value, int | float):
+        raise TypeError(f"track benchmark returned {type(value).__name__}, not a number")
+    return float(value)
+
+
+def _counter_metrics(per_sample: list[dict[str, int]]) -> list[dict[str, Any]]:
+    names = sorted({name for counts in per_sample for name in counts})
+    return [
+        _metric(name, "count", "lower", "exact", [float(c.get(name, 0)) for c in per_sample])
+        for name in names
+    ]
+
+
+def main(argv: list[str]) -> int:
+    job_path, out_path = Path(argv[0]), Path(argv[1])
+    job = json.loads(job_path.read_text())
+    try:
+        outcome: dict[str, Any] = {"status": "ok", "metrics": measure(job)}
+    except BaseException as exc:  # noqa: BLE001 - every failure is reported, not raised
+        last = traceback.extract_tb(exc.__traceback__)[-1:] or None
+        where = f" at {Path(last[0].filename).name}:{last[0].lineno}" if last else ""
+        outcome = {"status": "failed", "error": f"{type(exc).__name__}: {exc}{where}"}
+    out_path.write_text(json.dumps(outcome))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

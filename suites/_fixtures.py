@@ -1,0 +1,55 @@
+"""Run-level fixtures of these suites: the mock GitHub server, in its own process."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from mockgithub import MockConfig, ServerProcess, spawn_server
+from suites._mock import MOCK_URL_ENV
+
+
+class MockGitHubFixture:
+    """Starts the mock once per run, resets it between benchmarks, counts requests per sample."""
+
+    name = "mock"
+
+    def __init__(self, config: MockConfig | None = None) -> None:
+        self.config = config or MockConfig()
+        self._server: ServerProcess | None = None
+        self._session: requests.Session | None = None
+
+    def start(self) -> dict[str, str]:
+        self._server = spawn_server(self.config)
+        return {MOCK_URL_ENV: self._server.base_url}
+
+    def reset(self) -> None:
+        assert self._server is not None
+        self._server.configure(**self.config.to_dict())
+        self._server.reset()
+
+    def metadata(self) -> dict[str, Any]:
+        return {"server": "mockgithub", **self.config.to_dict()}
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def _http(self) -> requests.Session:
+        if self._session is None:
+            self._session = requests.Session()
+        return self._session
+
+    def before_sample(self, env: dict[str, str]) -> None:
+        self._http().post(f"{env[MOCK_URL_ENV]}/_mock/reset", timeout=10).raise_for_status()
+
+    def sample_counters(self, env: dict[str, str]) -> dict[str, int]:
+        response = self._http().get(f"{env[MOCK_URL_ENV]}/_mock/stats", timeout=10)
+        response.raise_for_status()
+        return {"requests": int(response.json()["requests_total"])}
+
+
+def run_fixtures() -> list[MockGitHubFixture]:
+    return [MockGitHubFixture()]
