@@ -17,6 +17,7 @@ from harness.errors import InputError
 
 FORMAT_VERSION = 1
 FORMAT_NAME = "bench-result"
+SCHEMA_PATH = Path(__file__).parent / "schema" / f"result-v{FORMAT_VERSION}.schema.json"
 
 # Steps from version N to N+1, applied in order to older files.
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}

@@ -82,7 +82,7 @@ def run(options: RunOptions, progress: Progress | None = None) -> tuple[RunResul
     report = progress or _Silent()
     env: dict[str, str] = {}
     started = [f for f in fixtures if env.update(f.start()) is None]
-    result = RunResult(run_id, _metadata(options, run_id, fixtures, len(cases)))
+    result = RunResult(run_id, _metadata(options, fixtures, len(cases)))
     save(result, path)
     try:
         report.started(len(cases))
@@ -112,11 +112,8 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-def _metadata(
-    options: RunOptions, run_id: str, fixtures: list[RunFixture], planned: int
-) -> dict[str, Any]:
+def _metadata(options: RunOptions, fixtures: list[RunFixture], planned: int) -> dict[str, Any]:
     return {
-        "run_id": run_id,
         "harness_version": __version__,
         "start_time": _now(),
         "end_time": None,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -16,3 +17,24 @@ def mock_server() -> Iterator[MockServer]:
     server.start()
     yield server
     server.stop()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
+    """In CI (BENCH_REQUIRE_REDIS / BENCH_REQUIRE_CHROMIUM set), a skip for a missing service fails.
+
+    Tests skip with a clear reason where Redis or Chromium is absent on a developer's machine;
+    CI installs both, so there such a skip would hide a broken set-up.
+    """
+    outcome = yield
+    report = outcome.get_result()
+    if not report.skipped or not isinstance(report.longrepr, tuple):
+        return
+    reason = str(report.longrepr[2]).lower()
+    for service, variable in (
+        ("redis", "BENCH_REQUIRE_REDIS"),
+        ("chromium", "BENCH_REQUIRE_CHROMIUM"),
+    ):
+        if service in reason and os.environ.get(variable):
+            report.outcome = "failed"
+            report.longrepr = f"{variable} is set but the test skipped: {reason}"

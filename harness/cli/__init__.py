@@ -7,6 +7,7 @@ import sys
 import click
 
 from harness import __version__
+from harness.cli.baseline import baseline_group
 from harness.cli.run import run_command
 from harness.errors import EXIT_FAILURE, EXIT_USAGE, BenchError
 
@@ -26,6 +27,7 @@ def cli() -> None:
 
 
 cli.add_command(run_command)
+cli.add_command(baseline_group)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -34,7 +36,8 @@ def main(argv: list[str] | None = None) -> None:
         code = cli.main(args=argv, prog_name="bench", standalone_mode=False)
     except click.exceptions.UsageError as exc:
         command = exc.ctx.command_path if exc.ctx else "bench"
-        _fail(f"{command}: error: {exc.format_message()} (see '{command} --help')", EXIT_USAGE)
+        detail = exc.format_message().rstrip(".")
+        _fail(f"{command}: error: {detail} (see '{command} --help')", EXIT_USAGE)
     except click.exceptions.Abort:
         _fail("bench: aborted", EXIT_FAILURE)
     except click.ClickException as exc:

@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from harness.baselines import check_name, save_baseline
 from harness.cli.progress import RunProgress
 from harness.errors import EXIT_FAILURE, EXIT_OK
 from harness.format import run_table
@@ -38,6 +39,15 @@ QUICK_SETTINGS = SampleSettings(samples=5, min_samples=3, max_time_s=5.0, warmup
     show_default=True,
     help="Where results/<run-id>.json is written.",
 )
+@click.option(
+    "--save-baseline", "baseline_name", metavar="NAME", help="Also save as baselines/NAME.json."
+)
+@click.option(
+    "--baselines-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("baselines"),
+    show_default=True,
+)
 def run_command(
     suites: tuple[str, ...],
     pattern: str | None,
@@ -45,6 +55,8 @@ def run_command(
     samples: int | None,
     suites_dir: Path,
     results_dir: Path,
+    baseline_name: str | None,
+    baselines_dir: Path,
 ) -> int:
     """Run benchmark SUITES (all by default) and write results/<run-id>.json.
 
@@ -52,6 +64,8 @@ def run_command(
     own process for the whole run. The results file is rewritten after every benchmark, so an
     interrupted run keeps what finished.
     """
+    if baseline_name:
+        check_name(baseline_name)
     settings = QUICK_SETTINGS if quick else SampleSettings()
     if samples:
         settings = SampleSettings(**{**vars(settings), "samples": samples})
@@ -69,6 +83,8 @@ def run_command(
         result, path = run(options, progress)
     Console().print(run_table(result))
     click.echo(f"results: {path}")
+    if baseline_name:
+        click.echo(f"baseline: {save_baseline(baselines_dir, baseline_name, result)}")
     failed = [b for b in result.benchmarks if b.status != "ok"]
     if failed:
         click.echo(f"{len(failed)} benchmark(s) failed", err=True)

@@ -1,0 +1,35 @@
+"""The analyzer's cache: three levels with TTLs over memory, file or Redis storage.
+
+`LevelledCache` judges freshness with an injectable clock; a backend only stores. See
+docs/cache.md for the levels, TTLs, backends, counters and the Redis fallback.
+"""
+
+from analyzer.cache.base import DEFAULT_TTLS, CacheBackend, CacheEntry, CacheLevel
+from analyzer.cache.counters import COUNTER_NAMES, CacheCounters
+from analyzer.cache.errors import CacheConfigError, CacheError, CacheUnavailable
+from analyzer.cache.factory import BACKEND_KINDS, open_backend
+from analyzer.cache.file import FileBackend
+from analyzer.cache.keys import cache_key
+from analyzer.cache.levelled import DEFAULT_STALE_RETENTION_S, LevelledCache
+from analyzer.cache.memory import MemoryBackend
+from analyzer.cache.redis_backend import RedisBackend
+
+__all__ = [
+    "BACKEND_KINDS",
+    "COUNTER_NAMES",
+    "DEFAULT_STALE_RETENTION_S",
+    "DEFAULT_TTLS",
+    "CacheBackend",
+    "CacheConfigError",
+    "CacheCounters",
+    "CacheEntry",
+    "CacheError",
+    "CacheLevel",
+    "CacheUnavailable",
+    "FileBackend",
+    "LevelledCache",
+    "MemoryBackend",
+    "RedisBackend",
+    "cache_key",
+    "open_backend",
+]

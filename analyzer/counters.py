@@ -1,0 +1,82 @@
+"""Exact counts of what the client did; one thread-safe ``snapshot()`` dict for the harness."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+
+Number = int | float
+
+
+class ApiCounters:
+    """Requests by status, cache outcomes, retries and waits, counted exactly.
+
+    ``requests`` is the number of HTTP requests actually sent (responses received, whatever their
+    status, plus attempts that died on the wire); cache hits send none.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._by_status: Counter[int] = Counter()
+        self._events: Counter[str] = Counter()
+        self._wait_s: Counter[str] = Counter()
+        self._remaining: int | None = None
+        self._limit: int | None = None
+
+    def record_status(self, status: int) -> None:
+        with self._lock:
+            self._by_status[status] += 1
+
+    def record_event(self, name: str, count: int = 1) -> None:
+        """Count ``name`` (``cache_hits``, ``cache_misses``, ``retries_5xx``, ...)."""
+        with self._lock:
+            self._events[name] += count
+
+    def record_wait(self, kind: str, seconds: float) -> None:
+        """One wait of ``kind`` (``limiter`` or ``rate_limit``) lasting ``seconds``."""
+        with self._lock:
+            self._events[f"{kind}_waits"] += 1
+            self._wait_s[f"{kind}_wait_s"] += seconds
+
+    def record_quota(self, remaining: int, limit: int | None) -> None:
+        with self._lock:
+            self._remaining, self._limit = remaining, limit
+
+    @property
+    def requests(self) -> int:
+        with self._lock:
+            return sum(self._by_status.values()) + self._events["connection_errors"]
+
+    def snapshot(self) -> dict[str, Number]:
+        """Every counter as a flat dict; absent events are 0, unknown quota is -1."""
+        with self._lock:
+            events = Counter(self._events)
+            statuses = dict(sorted(self._by_status.items()))
+            waits = dict(self._wait_s)
+            remaining, limit = self._remaining, self._limit
+        answered = sum(statuses.values())
+        hits, misses = events["cache_hits"], events["cache_misses"]
+        revalidated = statuses.get(304, 0)
+        lookups = hits + misses
+        counts: dict[str, Number] = {
+            "requests": answered + events["connection_errors"],
+            "not_modified": revalidated,
+            "cache_hits": hits,
+            "cache_misses": misses,
+            "cache_revalidated": revalidated,
+            "cache_hit_rate": round((hits + revalidated) / lookups, 6) if lookups else 0.0,
+            "retries": events["retries"],
+            "retries_5xx": events["retries_5xx"],
+            "retries_connection": events["retries_connection"],
+            "retries_body": events["retries_body"],
+            "connection_errors": events["connection_errors"],
+            "rate_limited_responses": events["rate_limited_responses"],
+            "rate_limit_waits": events["rate_limit_waits"],
+            "rate_limit_wait_s": round(waits.get("rate_limit_wait_s", 0.0), 6),
+            "limiter_waits": events["limiter_waits"],
+            "limiter_wait_s": round(waits.get("limiter_wait_s", 0.0), 6),
+            "rate_limit_remaining": -1 if remaining is None else remaining,
+            "rate_limit_limit": -1 if limit is None else limit,
+        }
+        counts.update({f"status_{code}": n for code, n in statuses.items()})
+        return counts

@@ -1,0 +1,79 @@
+"""``bench baseline save|list|show|delete``: named results under ``baselines/``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+
+from harness.baselines import (
+    baseline_path,
+    delete_baseline,
+    latest_result,
+    list_baselines,
+    resolve,
+    save_baseline,
+)
+from harness.format import run_table
+from harness.results import load
+
+BASELINES_DIR = click.option(
+    "--baselines-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("baselines"),
+    show_default=True,
+    help="Where baselines are stored (commit this folder).",
+)
+
+
+@click.group("baseline")
+def baseline_group() -> None:
+    """Manage named baselines: results kept in baselines/NAME.json to compare against."""
+
+
+@baseline_group.command("save")
+@click.argument("name")
+@click.argument("result", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--results-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results"),
+    show_default=True,
+)
+@BASELINES_DIR
+def save_command(name: str, result: Path | None, results_dir: Path, baselines_dir: Path) -> None:
+    """Save RESULT (default: the latest in results/) as baseline NAME."""
+    source = result or latest_result(results_dir)
+    path = save_baseline(baselines_dir, name, load(source))
+    click.echo(f"saved baseline {name!r} from {source} to {path}")
+
+
+@baseline_group.command("list")
+@BASELINES_DIR
+def list_command(baselines_dir: Path) -> None:
+    """List the baselines, one per line: name, run id, commit, benchmark count."""
+    names = list_baselines(baselines_dir)
+    if not names:
+        click.echo(f"no baselines in {baselines_dir}/", err=True)
+    for name in names:
+        run = load(baseline_path(baselines_dir, name))
+        commit = ((run.meta.get("git") or {}).get("commit") or "-")[:10]
+        click.echo(f"{name}\t{run.run_id}\t{commit}\t{len(run.benchmarks)} benchmarks")
+
+
+@baseline_group.command("show")
+@click.argument("name")
+@BASELINES_DIR
+def show_command(name: str, baselines_dir: Path) -> None:
+    """Show the benchmarks of baseline NAME."""
+    Console().print(run_table(resolve(name, baselines_dir)))
+
+
+@baseline_group.command("delete")
+@click.argument("name")
+@BASELINES_DIR
+def delete_command(name: str, baselines_dir: Path) -> None:
+    """Delete baseline NAME."""
+    delete_baseline(baselines_dir, name)
+    click.echo(f"deleted baseline {name!r}")

@@ -1,0 +1,1 @@
+"""A tiny suites package for the harness's own tests: fast, failing, hanging, greedy."""

@@ -1,0 +1,52 @@
+"""Well-behaved benchmarks in every kind asv knows."""
+
+from __future__ import annotations
+
+
+class Arithmetic:
+    params = [[10, 100, 1000], ["a", "b"]]
+    param_names = ["size", "label"]
+    quick_params = {"size": [10]}
+
+    def setup(self, size: int, label: str) -> None:
+        self.data = list(range(size))
+        self.calls = 0
+
+    def time_sum(self, size: int, label: str) -> None:
+        self.calls += 1
+        sum(self.data)
+
+    def counters(self) -> dict[str, int]:
+        return {"items": len(self.data)}
+
+
+class Cold:
+    number = 1
+
+    def setup(self) -> None:
+        self.state = "cold"
+
+    def time_once(self) -> None:
+        # Fails if setup did not run before this sample: proves per-sample setup.
+        assert self.state == "cold", "setup did not run before the sample"
+        self.state = "warm"
+
+
+def track_answer() -> int:
+    return 42
+
+
+track_answer.unit = "answers"  # type: ignore[attr-defined]
+track_answer.exact = True  # type: ignore[attr-defined]
+
+
+def peakmem_list() -> None:
+    [0] * 1_000_000
+
+
+def mem_dict() -> dict[int, int]:
+    return {i: i for i in range(100)}
+
+
+def time_empty() -> None:
+    pass

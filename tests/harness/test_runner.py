@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from harness.results import load
+from harness.runner import RunOptions, run
+
+
+def test_good_benchmarks_give_samples_and_counters(sample_options: RunOptions) -> None:
+    options = replace(sample_options, suites=("basic",), quick=True)
+    result, path = run(options)
+    by_id = {b.id: b for b in result.benchmarks}
+    assert all(b.status == "ok" for b in result.benchmarks), [b.error for b in result.benchmarks]
+    summed = by_id["basic.Arithmetic.time_sum(size=10, label='a')"]
+    assert len(summed.metric("time").samples) == 3
+    assert summed.metric("items").samples == (10.0, 10.0, 10.0)
+    assert summed.metric("items").kind == "exact"
+    assert by_id["basic.track_answer"].metric("track").samples[0] == 42.0
+    assert by_id["basic.track_answer"].metric("track").unit == "answers"
+    assert by_id["basic.peakmem_list"].metric("peakmem").samples[0] > 8_000_000
+    assert by_id["basic.Cold.time_once"].status == "ok"  # setup ran before every sample
+    assert load(path) == result
+    assert result.complete
+
+
+def test_misbehaving_benchmarks_fail_and_the_run_goes_on(sample_options: RunOptions) -> None:
+    options = replace(sample_options, pattern="broken|time_empty", max_rss_mb=300)
+    result, path = run(options)
+    by_id = {b.id: b for b in result.benchmarks}
+    assert "RuntimeError: boom from the benchmark" in by_id["broken.time_raises"].error
+    assert by_id["broken.time_hangs"].error == "timed out after 2 s"
+    assert "memory cap exceeded" in by_id["broken.time_greedy"].error
+    assert by_id["basic.time_empty"].status == "ok"
+    assert {b.status for b in result.benchmarks if b.name.startswith("broken")} == {"failed"}
+    assert json.loads(path.read_text())["complete"] is True
+
+
+def test_same_code_same_ids_and_counters(sample_options: RunOptions) -> None:
+    options = replace(sample_options, pattern="time_sum", quick=True)
+    first, _ = run(options)
+    second, _ = run(options)
+    assert [b.id for b in first.benchmarks] == [b.id for b in second.benchmarks]
+    assert [b.metric("items").samples for b in first.benchmarks] == [
+        b.metric("items").samples for b in second.benchmarks
+    ]
