@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
-from mockgithub import MockConfig, MockServer
-
 
 @pytest.fixture(scope="session")
-def mock_server() -> Iterator[MockServer]:
+def mock_server() -> Iterator[Any]:
     """One real HTTP mock on 127.0.0.1 for the whole session (default config)."""
+    from mockgithub import MockConfig, MockServer
+
     server = MockServer(MockConfig())
     server.start()
     yield server

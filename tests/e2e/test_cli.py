@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -67,3 +69,24 @@ def test_failed_benchmark_gives_exit_3(tmp_path: Path) -> None:
     )  # fmt: skip
     assert done.returncode == 3
     assert "boom from the benchmark" in done.stderr
+
+
+def test_ctrl_c_keeps_finished_benchmarks_and_marks_the_run_incomplete(tmp_path: Path) -> None:
+    command = [
+        sys.executable, "-m", "harness.cli", "run", "basic", "--suites-dir", str(SAMPLE_SUITES),
+        "--results-dir", str(tmp_path), "--samples", "50",
+    ]  # fmt: skip
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        files = list(tmp_path.glob("*.json"))
+        if files and json.loads(files[0].read_text())["benchmarks"]:
+            break
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 3
+    assert "interrupted: kept" in stderr and "Traceback" not in stderr
+    data = json.loads(files[0].read_text())
+    assert data["complete"] is False and data["meta"]["interrupted"] is True
+    assert data["benchmarks"] and all(b["status"] == "ok" for b in data["benchmarks"])
