@@ -144,7 +144,8 @@ def run_case(case: Case, options: RunOptions, package: str, env: dict[str, str])
     }
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="bench-worker-") as tmp:
-        outcome = _run_worker(job, Path(tmp), env, bench.timeout_s, options.max_rss_mb)
+        cap = bench.max_rss_mb or options.max_rss_mb
+        outcome = _run_worker(job, Path(tmp), env, bench.timeout_s, cap)
     elapsed = time.perf_counter() - started
     base = {"id": case.id, "name": bench.name, "params": _jsonable(case.params)}
     if outcome.get("status") != "ok":

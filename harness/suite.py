@@ -7,7 +7,8 @@ asv's part: modules of a suites package; functions or methods named ``time_*``, 
 bench's extras, attributes that asv ignores:
 ``direction`` (``"lower"`` or ``"higher"`` is better, default lower), ``thresholds``
 (metric name to a fraction, e.g. ``{"time": 0.3}``), ``quick_params`` (param name to the values
-``--quick`` runs) and a ``counters()`` method returning exact counters of the latest call.
+``--quick`` runs), ``max_rss_mb`` (the worker's memory cap), ``exact`` (a track value is an exact
+count) and a ``counters()`` method returning exact counters of the latest call.
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ class Benchmark:
     params: tuple[tuple[Any, ...], ...]
     quick_params: dict[str, tuple[Any, ...]] = field(default_factory=dict)
     timeout_s: float = DEFAULT_TIMEOUT_S
+    max_rss_mb: float | None = None
 
     @property
     def name(self) -> str:
@@ -94,6 +96,7 @@ def _make(module: ModuleType, owner: type | None, name: str, func: Any) -> Bench
     names, params = _normalise_params(source)
     quick = {k: tuple(v) for k, v in (getattr(source, "quick_params", None) or {}).items()}
     timeout = float(getattr(func, "timeout", getattr(source, "timeout", DEFAULT_TIMEOUT_S)))
+    max_rss = getattr(func, "max_rss_mb", getattr(source, "max_rss_mb", None))
     return Benchmark(
         module=module.__name__,
         class_name=owner.__name__ if owner else None,
@@ -103,6 +106,7 @@ def _make(module: ModuleType, owner: type | None, name: str, func: Any) -> Bench
         params=params,
         quick_params=quick,
         timeout_s=timeout,
+        max_rss_mb=float(max_rss) if max_rss is not None else None,
     )
 
 

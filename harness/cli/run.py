@@ -13,7 +13,7 @@ from harness.cli.progress import RunProgress
 from harness.errors import EXIT_FAILURE, EXIT_OK
 from harness.format import run_table
 from harness.measure import SampleSettings
-from harness.runner import RunOptions, run
+from harness.runner import DEFAULT_MAX_RSS_MB, RunOptions, run
 
 QUICK_SETTINGS = SampleSettings(samples=5, min_samples=3, max_time_s=5.0, warmup_s=0.02)
 
@@ -40,6 +40,14 @@ QUICK_SETTINGS = SampleSettings(samples=5, min_samples=3, max_time_s=5.0, warmup
     help="Where results/<run-id>.json is written.",
 )
 @click.option(
+    "--max-rss",
+    "max_rss_mb",
+    type=click.FloatRange(16),
+    default=DEFAULT_MAX_RSS_MB,
+    show_default=True,
+    help="Memory cap of a worker in MB (a suite's max_rss_mb overrides it).",
+)
+@click.option(
     "--save-baseline", "baseline_name", metavar="NAME", help="Also save as baselines/NAME.json."
 )
 @click.option(
@@ -55,6 +63,7 @@ def run_command(
     samples: int | None,
     suites_dir: Path,
     results_dir: Path,
+    max_rss_mb: float,
     baseline_name: str | None,
     baselines_dir: Path,
 ) -> int:
@@ -76,6 +85,7 @@ def run_command(
         pattern=pattern,
         quick=quick,
         settings=settings,
+        max_rss_mb=max_rss_mb,
         command=tuple(sys.argv),
     )
     console = Console(stderr=True)

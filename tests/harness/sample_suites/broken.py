@@ -24,3 +24,4 @@ def time_greedy() -> None:
 
 
 time_greedy.timeout = 30  # type: ignore[attr-defined]
+time_greedy.max_rss_mb = 300  # type: ignore[attr-defined]
