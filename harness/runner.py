@@ -21,6 +21,7 @@ from harness.errors import RunInterrupted
 from harness.fixtures import RunFixture, load_fixtures
 from harness.measure import SampleSettings
 from harness.results import BenchmarkResult, Metric, RunResult, save
+from harness.shard import Shard, select_shard
 from harness.stats import summarize
 from harness.suite import Case, discover, import_suites, select
 
@@ -38,6 +39,7 @@ class RunOptions:
     quick: bool = False
     settings: SampleSettings = field(default_factory=SampleSettings)
     max_rss_mb: float = DEFAULT_MAX_RSS_MB
+    shard: Shard | None = None
     command: tuple[str, ...] = ()
 
 
@@ -69,7 +71,8 @@ def new_run_id(now: datetime | None = None) -> str:
 
 def plan(options: RunOptions) -> list[Case]:
     """The cases a run with ``options`` would measure, in order."""
-    return select(discover(options.suites_root), options.suites, options.pattern, options.quick)
+    cases = select(discover(options.suites_root), options.suites, options.pattern, options.quick)
+    return select_shard(cases, options.shard) if options.shard else cases
 
 
 def run(options: RunOptions, progress: Progress | None = None) -> tuple[RunResult, Path]:
@@ -120,6 +123,7 @@ def _metadata(options: RunOptions, fixtures: list[RunFixture], planned: int) -> 
         "command": list(options.command),
         "quick": options.quick,
         "planned_benchmarks": planned,
+        "shard": str(options.shard) if options.shard else None,
         "machine": machine_info(),
         "python": python_info(),
         "packages": package_versions(),

@@ -8,7 +8,9 @@ import click
 
 from harness import __version__
 from harness.cli.baseline import baseline_group
+from harness.cli.merge import merge_command
 from harness.cli.run import run_command
+from harness.cli.serve import serve_command
 from harness.errors import EXIT_FAILURE, EXIT_USAGE, BenchError
 
 
@@ -27,7 +29,9 @@ def cli() -> None:
 
 
 cli.add_command(run_command)
+cli.add_command(serve_command)
 cli.add_command(baseline_group)
+cli.add_command(merge_command)
 
 
 def main(argv: list[str] | None = None) -> None:

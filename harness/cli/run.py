@@ -14,6 +14,7 @@ from harness.errors import EXIT_FAILURE, EXIT_OK
 from harness.format import run_table
 from harness.measure import SampleSettings
 from harness.runner import DEFAULT_MAX_RSS_MB, RunOptions, run
+from harness.shard import parse_shard
 
 QUICK_SETTINGS = SampleSettings(samples=5, min_samples=3, max_time_s=5.0, warmup_s=0.02)
 
@@ -40,6 +41,12 @@ QUICK_SETTINGS = SampleSettings(samples=5, min_samples=3, max_time_s=5.0, warmup
     help="Where results/<run-id>.json is written.",
 )
 @click.option(
+    "--shard",
+    "shard_text",
+    metavar="I/N",
+    help="Run only shard I of N (a stable split by benchmark id); join with 'bench merge'.",
+)
+@click.option(
     "--max-rss",
     "max_rss_mb",
     type=click.FloatRange(16),
@@ -63,6 +70,7 @@ def run_command(
     samples: int | None,
     suites_dir: Path,
     results_dir: Path,
+    shard_text: str | None,
     max_rss_mb: float,
     baseline_name: str | None,
     baselines_dir: Path,
@@ -86,6 +94,7 @@ def run_command(
         quick=quick,
         settings=settings,
         max_rss_mb=max_rss_mb,
+        shard=parse_shard(shard_text) if shard_text else None,
         command=tuple(sys.argv),
     )
     console = Console(stderr=True)

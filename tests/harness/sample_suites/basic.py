@@ -41,7 +41,8 @@ track_answer.exact = True  # type: ignore[attr-defined]
 
 
 def peakmem_list() -> None:
-    [0] * 1_000_000
+    hoard = [0] * 1_000_000
+    del hoard
 
 
 def mem_dict() -> dict[int, int]:

@@ -1,0 +1,106 @@
+"""Sharding: split a run's cases into N stable parts, and merge shard results back into one run."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+from harness.errors import InputError
+from harness.results import RunResult
+from harness.suite import Case
+
+# Metadata that must be equal across shards for their merge to be one run.
+MUST_MATCH = ("harness_version", "quick", "settings", "python", "fixtures", "packages")
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int  # 1-based
+    count: int
+
+    def __str__(self) -> str:
+        return f"{self.index}/{self.count}"
+
+
+def parse_shard(text: str) -> Shard:
+    """``"I/N"`` with 1 <= I <= N; anything else is an input error."""
+    match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
+    if not match:
+        raise InputError(f"--shard: expected I/N such as 1/4, got {text!r}")
+    shard = Shard(int(match[1]), int(match[2]))
+    if not 1 <= shard.index <= shard.count:
+        raise InputError(f"--shard: I must be between 1 and N, got {text!r}")
+    return shard
+
+
+def shard_of(case_id: str, count: int) -> int:
+    """The 1-based shard a case belongs to: a hash of its id, so it never moves between shards."""
+    digest = hashlib.sha256(case_id.encode()).digest()
+    return int.from_bytes(digest[:8], "big") % count + 1
+
+
+def select_shard(cases: Sequence[Case], shard: Shard) -> list[Case]:
+    return [c for c in cases if shard_of(c.id, shard.count) == shard.index]
+
+
+def merge(runs: Sequence[RunResult]) -> RunResult:
+    """One run from the results of every shard of it; mismatched or missing shards are refused."""
+    if not runs:
+        raise InputError("merge: no result files given")
+    first = runs[0]
+    shards = [_shard_meta(run) for run in runs]
+    _check_shards(shards)
+    for run in runs[1:]:
+        for key in MUST_MATCH:
+            if run.meta.get(key) != first.meta.get(key):
+                raise InputError(
+                    f"merge: {run.run_id} differs from {first.run_id} in {key!r}; "
+                    "shards of one run must share it"
+                )
+        if (run.meta.get("git") or {}).get("commit") != (first.meta.get("git") or {}).get("commit"):
+            raise InputError(
+                f"merge: {run.run_id} was run on another git commit than {first.run_id}"
+            )
+    seen: set[str] = set()
+    benchmarks = []
+    for run in runs:
+        for bench in run.benchmarks:
+            if bench.id in seen:
+                raise InputError(f"merge: benchmark {bench.id} appears in more than one shard")
+            seen.add(bench.id)
+            benchmarks.append(bench)
+    meta = {
+        **first.meta,
+        "shard": None,
+        "merged_from": [run.run_id for run in runs],
+        "shard_machines": sorted({run.meta["machine"]["hostname"] for run in runs}),
+        "planned_benchmarks": sum(run.meta.get("planned_benchmarks", 0) for run in runs),
+        "end_time": max((run.meta.get("end_time") or "") for run in runs) or None,
+    }
+    return replace(
+        first,
+        meta=meta,
+        benchmarks=tuple(sorted(benchmarks, key=lambda b: b.id)),
+        complete=all(run.complete for run in runs),
+    )
+
+
+def _shard_meta(run: RunResult) -> Shard:
+    text = run.meta.get("shard")
+    if not text:
+        raise InputError(f"merge: {run.run_id} is not a shard result (run with --shard I/N)")
+    return parse_shard(text)
+
+
+def _check_shards(shards: list[Shard]) -> None:
+    counts = {s.count for s in shards}
+    if len(counts) != 1:
+        raise InputError(f"merge: shards of different splits: {', '.join(map(str, shards))}")
+    (count,) = counts
+    indexes = sorted(s.index for s in shards)
+    if indexes != list(range(1, count + 1)):
+        raise InputError(
+            f"merge: need each shard 1..{count} exactly once, got {', '.join(map(str, shards))}"
+        )

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from harness.errors import InputError
+from harness.runner import RunOptions, plan, run
+from harness.shard import Shard, merge, parse_shard
+
+
+def test_parse_shard() -> None:
+    assert parse_shard("2/3") == Shard(2, 3)
+    for bad in ("0/3", "4/3", "a/b", "3"):
+        with pytest.raises(InputError, match="--shard"):
+            parse_shard(bad)
+
+
+def test_shards_partition_the_plan(sample_options: RunOptions) -> None:
+    everything = {c.id for c in plan(sample_options)}
+    parts = [{c.id for c in plan(replace(sample_options, shard=Shard(i, 3)))} for i in (1, 2, 3)]
+    assert set().union(*parts) == everything
+    assert sum(len(p) for p in parts) == len(everything)
+
+
+def test_merge_of_shards_equals_an_unsharded_run(sample_options: RunOptions) -> None:
+    options = replace(sample_options, suites=("basic",), quick=True)
+    whole, _ = run(options)
+    first, _ = run(replace(options, shard=Shard(1, 2)))
+    second, _ = run(replace(options, shard=Shard(2, 2)))
+    merged = merge([second, first])
+    assert sorted(b.id for b in merged.benchmarks) == sorted(b.id for b in whole.benchmarks)
+    assert merged.complete and merged.meta["merged_from"] == [second.run_id, first.run_id]
+    with pytest.raises(InputError, match="exactly once"):
+        merge([first, first])
+    with pytest.raises(InputError, match="not a shard"):
+        merge([whole])
+    odd = replace(second, meta={**second.meta, "quick": False})
+    with pytest.raises(InputError, match="'quick'"):
+        merge([first, odd])
