@@ -40,7 +40,8 @@ def run_table(run: RunResult) -> Table:
         table.add_column(column, justify="left" if left else "right", overflow="fold")
     for bench in run.benchmarks:
         if bench.status != "ok" or not bench.metrics:
-            table.add_row(bench.id, f"[red]{bench.status}[/red]", "", "", "", "")
+            colour = "red" if bench.status == "failed" else "yellow"
+            table.add_row(bench.id, f"[{colour}]{bench.status}[/{colour}]", "", "", "", "")
             continue
         main = bench.metrics[0]
         requests = bench.metric("requests")

@@ -27,11 +27,11 @@ class SampleSettings:
 class Sample:
     wall_s: float
     cpu_s: float
-    counters: dict[str, int]
+    counters: dict[str, float]  # per-sample observations: exact counters and sampled extras
 
 
 Hook = Callable[[], None]
-CounterHook = Callable[[], dict[str, int]]
+CounterHook = Callable[[], dict[str, float]]
 
 
 def _timed(func: Callable[[], Any], number: int) -> tuple[float, float]:

@@ -42,7 +42,7 @@ class BenchmarkResult:
     id: str
     name: str
     params: dict[str, Any]
-    status: str  # "ok" or "failed"
+    status: str  # "ok", "failed", or "skipped" (its setup raised NotImplementedError)
     metrics: tuple[Metric, ...] = ()
     error: str | None = None
     duration_s: float = 0.0

@@ -153,7 +153,8 @@ def run_case(case: Case, options: RunOptions, package: str, env: dict[str, str])
     elapsed = time.perf_counter() - started
     base = {"id": case.id, "name": bench.name, "params": _jsonable(case.params)}
     if outcome.get("status") != "ok":
-        return BenchmarkResult(**base, status="failed", error=outcome["error"], duration_s=elapsed)
+        status = "skipped" if outcome.get("status") == "skipped" else "failed"
+        return BenchmarkResult(**base, status=status, error=outcome["error"], duration_s=elapsed)
     metrics = tuple(_metric(m) for m in outcome["metrics"])
     return BenchmarkResult(**base, status="ok", metrics=metrics, duration_s=elapsed)
 

@@ -29,6 +29,7 @@ class Bound:
     setup: Callable[[], None]
     teardown: Callable[[], None]
     counters: Callable[[], dict[str, int]]
+    sampled: Callable[[], dict[str, float]]
     owner: Any
 
 
@@ -51,11 +52,13 @@ def bind(job: dict[str, Any]) -> Bound:
     setup = getattr(owner, "setup", None) or getattr(func, "setup", None)
     teardown = getattr(owner, "teardown", None) or getattr(func, "teardown", None)
     counters = getattr(owner, "counters", None) if job["class_name"] else None
+    sampled = getattr(owner, "sampled_metrics", None) if job["class_name"] else None
     return Bound(
         func=lambda: func(*args),
         setup=(lambda: setup(*args)) if setup else _noop,
         teardown=(lambda: teardown(*args)) if teardown else _noop,
         counters=counters or dict,
+        sampled=sampled or dict,
         owner=owner,
     )
 
@@ -77,10 +80,16 @@ def _metric(name: str, unit: str, direction: str, kind: str, samples: list[float
 
 
 class SampleCounters:
-    """Gathers the benchmark's and the fixtures' exact counters around each sample."""
+    """Gathers the benchmark's and the fixtures' observations around each sample.
+
+    Exact counters come from ``counters()`` and the fixtures; noisy values (a latency
+    percentile, a throughput) from ``sampled_metrics()``, whose names are remembered so they
+    are recorded as sampled metrics.
+    """
 
     def __init__(self, bound: Bound, fixtures: list[RunFixture], env: dict[str, str]):
         self.bound, self.fixtures, self.env = bound, fixtures, env
+        self.sampled_names: set[str] = set()
 
     def before(self) -> None:
         self.bound.setup()
@@ -90,8 +99,11 @@ class SampleCounters:
         for fixture in self.fixtures:
             fixture.before_sample(self.env)
 
-    def after(self) -> dict[str, int]:
-        counts = dict(self.bound.counters())
+    def after(self) -> dict[str, float]:
+        counts: dict[str, float] = dict(self.bound.counters())
+        values = self.bound.sampled()
+        self.sampled_names.update(values)
+        counts.update(values)
         for fixture in self.fixtures:
             for key, value in fixture.sample_counters(self.env).items():
                 counts[f"{fixture.name}.{key}"] = value
@@ -117,9 +129,9 @@ def measure(job: dict[str, Any]) -> list[dict[str, Any]]:
             _metric("time", "s", "lower", "sampled", [s.wall_s for s in samples]),
             _metric("cpu_time", "s", "lower", "sampled", [s.cpu_s for s in samples]),
         ]
-        return metrics + _counter_metrics([s.counters for s in samples])
+        return metrics + _observed([s.counters for s in samples], gather, bound)
     values: list[float] = []
-    counts: list[dict[str, int]] = []
+    counts: list[dict[str, float]] = []
     for _ in range(max(1, int(_attr(bound, job, "repeat", settings.min_samples)))):
         gather.before()
         values.append(_single(kind, bound))
@@ -128,7 +140,7 @@ def measure(job: dict[str, Any]) -> list[dict[str, Any]]:
     unit = {"peakmem": "bytes", "mem": "bytes"}.get(kind) or _attr(bound, job, "unit", "unit")
     exact = kind == "track" and bool(_attr(bound, job, "exact", False))
     main = _metric(kind, unit, direction, "exact" if exact else "sampled", values)
-    return [main] + _counter_metrics(counts)
+    return [main] + _observed(counts, gather, bound)
 
 
 def _single(kind: str, bound: Bound) -> float:
@@ -142,12 +154,20 @@ def _single(kind: str, bound: Bound) -> float:
     return float(value)
 
 
-def _counter_metrics(per_sample: list[dict[str, int]]) -> list[dict[str, Any]]:
+def _observed(
+    per_sample: list[dict[str, float]], gather: SampleCounters, bound: Bound
+) -> list[dict[str, Any]]:
+    """Metrics of the per-sample observations; units and directions from the suite's tables."""
+    units = getattr(bound.owner, "metric_units", {}) or {}
+    directions = getattr(bound.owner, "metric_directions", {}) or {}
     names = sorted({name for counts in per_sample for name in counts})
-    return [
-        _metric(name, "count", "lower", "exact", [float(c.get(name, 0)) for c in per_sample])
-        for name in names
-    ]
+    metrics = []
+    for name in names:
+        kind = "sampled" if name in gather.sampled_names else "exact"
+        unit = units.get(name, "count" if kind == "exact" else "unit")
+        values = [float(c.get(name, 0)) for c in per_sample]
+        metrics.append(_metric(name, unit, directions.get(name, "lower"), kind, values))
+    return metrics
 
 
 def main(argv: list[str]) -> int:
@@ -155,6 +175,9 @@ def main(argv: list[str]) -> int:
     job = json.loads(job_path.read_text())
     try:
         outcome: dict[str, Any] = {"status": "ok", "metrics": measure(job)}
+    except NotImplementedError as exc:
+        # asv's convention: a setup that raises NotImplementedError skips the case.
+        outcome = {"status": "skipped", "error": str(exc) or "skipped by its setup"}
     except BaseException as exc:  # noqa: BLE001 - every failure is reported, not raised
         last = traceback.extract_tb(exc.__traceback__)[-1:] or None
         where = f" at {Path(last[0].filename).name}:{last[0].lineno}" if last else ""

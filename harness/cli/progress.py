@@ -49,4 +49,6 @@ class RunProgress:
     def case_finished(self, case: Case, result: BenchmarkResult) -> None:
         self._progress.advance(self._task)
         if result.status != "ok":
-            self._progress.console.print(f"[red]failed[/red] {result.id}: {result.error}")
+            colour = "red" if result.status == "failed" else "yellow"
+            line = f"[{colour}]{result.status}[/{colour}] {result.id}: {result.error}"
+            self._progress.console.print(line, markup=True, highlight=False)

@@ -104,7 +104,7 @@ def run_command(
     click.echo(f"results: {path}")
     if baseline_name:
         click.echo(f"baseline: {save_baseline(baselines_dir, baseline_name, result)}")
-    failed = [b for b in result.benchmarks if b.status != "ok"]
+    failed = [b for b in result.benchmarks if b.status == "failed"]
     if failed:
         click.echo(f"{len(failed)} benchmark(s) failed", err=True)
     return EXIT_FAILURE if failed else EXIT_OK

@@ -11,7 +11,9 @@ def test_good_benchmarks_give_samples_and_counters(sample_options: RunOptions) -
     options = replace(sample_options, suites=("basic",), quick=True)
     result, path = run(options)
     by_id = {b.id: b for b in result.benchmarks}
-    assert all(b.status == "ok" for b in result.benchmarks), [b.error for b in result.benchmarks]
+    statuses = {b.id: b.status for b in result.benchmarks}
+    assert statuses.pop("basic.NeedsService.time_it") == "skipped"
+    assert set(statuses.values()) == {"ok"}, [b.error for b in result.benchmarks]
     summed = by_id["basic.Arithmetic.time_sum(size=10, label='a')"]
     assert len(summed.metric("time").samples) == 3
     assert summed.metric("items").samples == (10.0, 10.0, 10.0)
@@ -44,3 +46,22 @@ def test_same_code_same_ids_and_counters(sample_options: RunOptions) -> None:
     assert [b.metric("items").samples for b in first.benchmarks] == [
         b.metric("items").samples for b in second.benchmarks
     ]
+
+
+def test_sampled_extras_and_counters_get_their_units(sample_options: RunOptions) -> None:
+    result, _ = run(replace(sample_options, pattern="time_scenario"))
+    (bench,) = result.benchmarks
+    throughput, done = bench.metric("throughput"), bench.metric("done")
+    assert (throughput.kind, throughput.unit, throughput.direction) == (
+        "sampled",
+        "req/s",
+        "higher",
+    )
+    assert set(throughput.samples) == {105.0}
+    assert (done.kind, done.unit, done.direction) == ("exact", "count", "lower")
+
+
+def test_not_implemented_in_setup_skips_the_case(sample_options: RunOptions) -> None:
+    result, _ = run(replace(sample_options, pattern="NeedsService"))
+    (bench,) = result.benchmarks
+    assert (bench.status, bench.error) == ("skipped", "service not installed")

@@ -51,3 +51,27 @@ def mem_dict() -> dict[int, int]:
 
 def time_empty() -> None:
     pass
+
+
+class Scenario:
+    """A benchmark that reports a noisy extra value per sample besides its time."""
+
+    metric_units = {"throughput": "req/s"}
+    metric_directions = {"throughput": "higher"}
+
+    def time_scenario(self) -> None:
+        self.done = 5
+
+    def sampled_metrics(self) -> dict[str, float]:
+        return {"throughput": 100.0 + self.done}
+
+    def counters(self) -> dict[str, int]:
+        return {"done": self.done}
+
+
+class NeedsService:
+    def setup(self) -> None:
+        raise NotImplementedError("service not installed")
+
+    def time_it(self) -> None:
+        pass
