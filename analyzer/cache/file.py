@@ -41,6 +41,7 @@ class FileBackend:
         self.directory = Path(directory)
         self.counters = counters if counters is not None else CacheCounters()
         self.fsync = fsync
+        self._warned = False
         make_private_dir(self.directory)
         self._prefix = os.fspath(self.directory) + os.sep
         self._lock = FileLock(self._prefix + LOCK_NAME, mode=0o600)
@@ -66,9 +67,15 @@ class FileBackend:
 
     def put(self, key: str, entry: CacheEntry, retain_s: float) -> None:
         data = codec.encode_file(entry, entry.stored_at + retain_s)
+        path = self.path(key)
         try:
-            write_private_atomic(self.path(key), data, self.fsync)
-        except OSError as exc:
+            try:
+                write_private_atomic(path, data, self.fsync)
+            except FileNotFoundError:
+                # The directory was removed under us: make it again (0700) and retry once.
+                make_private_dir(self.directory)
+                write_private_atomic(path, data, self.fsync)
+        except (OSError, CacheUnavailable) as exc:
             self._failed("write", exc)
 
     def delete(self, key: str) -> None:
@@ -80,14 +87,23 @@ class FileBackend:
             self._failed("delete", exc)
 
     def clear(self) -> None:
-        with self._lock:
-            for name in self._entry_names():
-                _unlink_quietly(self._prefix + name)
+        try:
+            make_private_dir(self.directory)  # else filelock would make it with the umask's mode
+            with self._lock:
+                for name in self._entry_names():
+                    _unlink_quietly(self._prefix + name)
+        except (OSError, CacheUnavailable) as exc:
+            self._failed("clear", exc)
 
     def cleanup(self, now: float) -> int:
-        with self._lock:
-            removed = sum(self._sweep_one(name, now) for name in self._entry_names())
-            self._sweep_orphan_temps()
+        try:
+            make_private_dir(self.directory)
+            with self._lock:
+                removed = sum(self._sweep_one(name, now) for name in self._entry_names())
+                self._sweep_orphan_temps()
+        except (OSError, CacheUnavailable) as exc:
+            self._failed("cleanup", exc)
+            return 0
         if removed:
             self.counters.add("evictions", removed)
         return removed
@@ -133,9 +149,19 @@ class FileBackend:
         self.counters.add("corrupt")
         self.counters.add("errors")
 
-    def _failed(self, what: str, exc: OSError) -> None:
-        log.warning("file cache %s failed in %s: %s", what, self.directory, exc.strerror or exc)
+    def _failed(self, what: str, exc: OSError | CacheUnavailable) -> None:
         self.counters.add("errors")
+        # Warn once; a directory removed under us would otherwise log every request.
+        level = logging.DEBUG if self._warned else logging.WARNING
+        self._warned = True
+        reason = (exc.strerror if isinstance(exc, OSError) else None) or type(exc).__name__
+        log.log(
+            level,
+            "file cache %s failed in %s (%s); treated as a miss",
+            what,
+            self.directory,
+            reason,
+        )
 
 
 def make_private_dir(directory: Path) -> None:

@@ -39,7 +39,8 @@ class LevelledCache:
         self.stale_retention_s = float(stale_retention_s)
         # One counters object for the whole stack, so backend events (LRU evictions, corrupt
         # entries) and lookups are reported together.
-        self.counters: CacheCounters = backend.counters
+        shared = getattr(backend, "counters", None)
+        self.counters: CacheCounters = shared if shared is not None else CacheCounters()
 
     def ttl(self, level: CacheLevel) -> float:
         """Seconds an entry of ``level`` stays fresh."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import math
 import re
+import time
 from urllib.parse import urlsplit
 
 import redis
@@ -24,6 +25,9 @@ log = logging.getLogger(__name__)
 
 _NAMESPACE_RE = re.compile(r"[A-Za-z0-9_.:-]{1,100}")  # no glob characters: SCAN MATCH is safe
 DEFAULT_TIMEOUT_S = 2.0
+# After a failure, Redis is left alone this long (each operation a counted miss), so a server
+# that went away costs one timeout, not one per request.
+PAUSE_AFTER_FAILURE_S = 5.0
 _CLEAR_BATCH = 500
 
 
@@ -37,6 +41,7 @@ class RedisBackend:
         self.namespace = check_namespace(namespace)
         self.counters = counters if counters is not None else CacheCounters()
         self._warned = False
+        self._paused_until = 0.0
 
     @classmethod
     def connect(
@@ -71,6 +76,8 @@ class RedisBackend:
 
     def get(self, key: str) -> CacheEntry | None:
         name = self.name(key)
+        if self._paused():
+            return None
         try:
             data = self.client.get(name)
         except redis.RedisError as exc:
@@ -89,6 +96,8 @@ class RedisBackend:
 
     def put(self, key: str, entry: CacheEntry, retain_s: float) -> None:
         data = codec.encode_object(entry)
+        if self._paused():
+            return
         try:
             self.client.set(self.name(key), data, ex=max(1, math.ceil(retain_s)))
         except redis.RedisError as exc:
@@ -119,13 +128,22 @@ class RedisBackend:
         self.client.close()
 
     def _quiet_delete(self, name: str) -> None:
+        if self._paused():
+            return
         try:
             self.client.unlink(name)
         except redis.RedisError as exc:
             self._failed("unlink", exc)
 
+    def _paused(self) -> bool:
+        if self._paused_until and time.monotonic() < self._paused_until:
+            self.counters.add("errors")
+            return True
+        return False
+
     def _failed(self, what: str, exc: redis.RedisError) -> None:
         self.counters.add("errors")
+        self._paused_until = time.monotonic() + PAUSE_AFTER_FAILURE_S
         # Warn once; a server that went away would otherwise log every request.
         level = logging.DEBUG if self._warned else logging.WARNING
         self._warned = True

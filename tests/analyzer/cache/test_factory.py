@@ -1,0 +1,74 @@
+"""open_backend: kinds, directories and the public API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import analyzer.cache
+from analyzer.cache import (
+    BACKEND_KINDS,
+    CacheBackend,
+    CacheConfigError,
+    FileBackend,
+    MemoryBackend,
+    RedisBackend,
+    open_backend,
+)
+
+
+def test_memory(tmp_path: Path) -> None:
+    backend = open_backend("memory", None, None, "ns", max_entries=7)
+    assert isinstance(backend, MemoryBackend)
+    assert backend.max_entries == 7
+
+
+def test_file_lives_under_directory_slash_namespace(tmp_path: Path) -> None:
+    backend = open_backend("file", tmp_path, None, "bench")
+    assert isinstance(backend, FileBackend)
+    assert backend.directory == tmp_path / "bench"
+
+
+def test_redis(redis_url: str, namespace: str) -> None:
+    backend = open_backend("redis", None, redis_url, namespace)
+    assert isinstance(backend, RedisBackend)
+    backend.close()
+
+
+@pytest.mark.parametrize(
+    ("kind", "directory", "url", "message"),
+    [
+        ("disk", None, None, "not one of memory, file, redis"),
+        ("file", None, None, "needs a directory"),
+        ("redis", None, None, "needs a URL"),
+    ],
+)
+def test_bad_requests_are_refused(
+    kind: str, directory: Path | None, url: str | None, message: str
+) -> None:
+    with pytest.raises(CacheConfigError, match=message):
+        open_backend(kind, directory, url, "ns")
+
+
+def test_every_backend_meets_the_protocol(tmp_path: Path) -> None:
+    for kind in ("memory", "file"):
+        assert isinstance(open_backend(kind, tmp_path, None, "ns"), CacheBackend)
+    assert BACKEND_KINDS == ("memory", "file", "redis")
+
+
+def test_public_api_is_exported() -> None:
+    promised = {
+        "CacheEntry",
+        "CacheBackend",
+        "MemoryBackend",
+        "FileBackend",
+        "RedisBackend",
+        "LevelledCache",
+        "CacheCounters",
+        "CacheLevel",
+        "cache_key",
+        "open_backend",
+    }
+    assert promised <= set(analyzer.cache.__all__)
+    assert all(hasattr(analyzer.cache, name) for name in analyzer.cache.__all__)
