@@ -8,6 +8,7 @@ import requests
 
 from mockgithub import MockConfig, ServerProcess, spawn_server
 from suites._mock import MOCK_URL_ENV
+from suites._redis import RedisFixture
 
 
 class MockGitHubFixture:
@@ -51,5 +52,5 @@ class MockGitHubFixture:
         return {"requests": int(response.json()["requests_total"])}
 
 
-def run_fixtures() -> list[MockGitHubFixture]:
-    return [MockGitHubFixture()]
+def run_fixtures() -> list[MockGitHubFixture | RedisFixture]:
+    return [MockGitHubFixture(), RedisFixture()]

@@ -100,7 +100,7 @@ def run_command(
     console = Console(stderr=True)
     with RunProgress(console) as progress:
         result, path = run(options, progress)
-    Console().print(run_table(result))
+    Console(width=None if sys.stdout.isatty() else 140).print(run_table(result))
     click.echo(f"results: {path}")
     if baseline_name:
         click.echo(f"baseline: {save_baseline(baselines_dir, baseline_name, result)}")
