@@ -1,12 +1,14 @@
-"""A mock of GitHub's REST API for workflow runs, served on loopback.
+"""A faithful mock of GitHub's REST API for workflow runs, served on loopback.
 
-One model (:mod:`mockgithub.model`) answers requests; transports (:mod:`mockgithub.server`)
-carry them over real HTTP.
+One model (:mod:`mockgithub.model`) answers requests; thin transports carry them: an aiohttp
+server on a thread (:class:`MockServer`) or in its own process (:func:`spawn_server`), and an
+in-process ``responses`` adapter (:mod:`mockgithub.responses_adapter`).
 """
 
 from mockgithub.config import MockConfig
 from mockgithub.model import MockModel, MockRequest, MockResponse
-from mockgithub.server import MockServer, ServerProcess, spawn_server
+from mockgithub.process import ServerProcess, ServerStartError, spawn_server
+from mockgithub.server import MockServer
 
 __all__ = [
     "MockConfig",
@@ -15,5 +17,6 @@ __all__ = [
     "MockResponse",
     "MockServer",
     "ServerProcess",
+    "ServerStartError",
     "spawn_server",
 ]

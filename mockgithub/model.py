@@ -1,34 +1,67 @@
-"""The mock's route logic, independent of any transport.
+"""The mock's behaviour, independent of any transport.
 
-A transport turns an HTTP request into a :class:`MockRequest`, calls :meth:`MockModel.handle`
-and writes the :class:`MockResponse` back, waiting ``delay_s`` first.
+A transport turns an HTTP request into a :class:`MockRequest`, opens an :meth:`MockModel.exchange`,
+waits ``delay_s``, then writes the :class:`MockResponse` (or resets the connection if its
+``fault`` says so). :meth:`MockModel.handle` is the same without the waiting, for direct use.
+Rate limits, conditional requests, faults and stats live here; routes live in
+:mod:`mockgithub.routes`; the control API in :mod:`mockgithub.control`.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import threading
 import time
-from collections import Counter
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
+
+import orjson
 
 from mockgithub.config import MockConfig
-from mockgithub.dataset import Dataset, RunRecord, iso
+from mockgithub.control import control
+from mockgithub.dataset import Dataset
+from mockgithub.faults import ERROR_MESSAGES, Fate, FaultPlan
+from mockgithub.ratelimit import (
+    DOCS_PRIMARY,
+    DOCS_SECONDARY,
+    SECONDARY_MESSAGE,
+    RateLimits,
+    identify,
+    primary_message,
+    token_of,
+)
+from mockgithub.recorded import load_recording
+from mockgithub.rendered import RenderCache, Rendered, render
+from mockgithub.routes import DOCS, Outcome, Routes, classify
+from mockgithub.source import SeededSource, Source
+from mockgithub.stats import Stats
 
-DOCS = "https://docs.github.com/rest"
 JSON_TYPE = "application/json; charset=utf-8"
+COMMON_HEADERS = (
+    ("content-type", JSON_TYPE),
+    ("cache-control", "private, max-age=60, s-maxage=60"),
+    ("vary", "Accept, Authorization, Cookie, X-GitHub-OTP"),
+    ("x-github-media-type", "github.v3; format=json"),
+    ("x-github-api-version-selected", "2022-11-28"),
+)
 
 
 @dataclass(frozen=True)
 class MockRequest:
     method: str
     path: str
-    query: dict[str, str] = field(default_factory=dict)
-    headers: dict[str, str] = field(default_factory=dict)
+    query: Mapping[str, str] = field(default_factory=dict)
+    headers: Mapping[str, str] = field(default_factory=dict)  # names in any case
     body: bytes = b""
+    client: str = "127.0.0.1"
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        for key, value in self.headers.items():
+            if key.lower() == wanted:
+                return value
+        return None
 
 
 @dataclass(frozen=True)
@@ -37,149 +70,222 @@ class MockResponse:
     headers: tuple[tuple[str, str], ...]
     body: bytes
     delay_s: float = 0.0
+    fault: str | None = None  # "reset": the transport drops the connection instead
 
     def json(self) -> Any:
-        return json.loads(self.body)
+        return orjson.loads(self.body)
+
+    def header(self, name: str) -> str | None:
+        wanted = name.lower()
+        return next((v for k, v in self.headers if k.lower() == wanted), None)
+
+
+def build_source(config: MockConfig) -> Source:
+    if config.fixture:
+        return load_recording(config.fixture)
+    dataset = Dataset(config.seed, config.runs, config.workflows, config.max_jobs,
+                      config.active_runs)  # fmt: skip
+    return SeededSource(config.repo, dataset)
 
 
 class MockModel:
-    """Answers GitHub REST requests from a seeded dataset; thread-safe."""
+    """Answers GitHub REST requests from a seeded (or recorded) repository; thread-safe."""
 
     def __init__(
-        self, config: MockConfig | None = None, base_url: str = "http://127.0.0.1"
+        self,
+        config: MockConfig | None = None,
+        base_url: str = "http://127.0.0.1",
+        clock: Callable[[], float] = time.time,
     ) -> None:
-        self._lock = threading.Lock()
-        self.base_url = base_url.rstrip("/")
+        self._lock = threading.RLock()
+        self.clock = clock
+        self._base_url = base_url.rstrip("/")
+        self._stats = Stats()
         self._configure(config or MockConfig())
 
+    # -- state ---------------------------------------------------------------
     def _configure(self, config: MockConfig) -> None:
         self.config = config
-        self.dataset = Dataset(config.seed, config.runs, config.workflows)
-        self._stats: Counter[str] = Counter()
+        self.source = build_source(config)
+        self.routes = Routes(self.source)
+        self.limits = RateLimits(config, self.clock)
+        self.faults = FaultPlan(config)
+        self._cache = RenderCache()
+        self._sequence = 0
+        self._admitted = 0
 
-    # -- control -------------------------------------------------------------
-    def reconfigure(self, changes: dict[str, Any]) -> MockConfig:
+    @property
+    def base_url(self) -> str:
+        return self._base_url
+
+    @base_url.setter
+    def base_url(self, value: str) -> None:
         with self._lock:
-            self._configure(self.config.updated(changes))
+            self._base_url = value.rstrip("/")
+            self._cache = RenderCache()
+
+    def reconfigure(self, changes: Mapping[str, Any]) -> MockConfig:
+        """Apply config changes; the data, limits and faults start afresh if anything changed."""
+        with self._lock:
+            updated = self.config.updated(dict(changes))
+            if updated != self.config:
+                self._configure(updated)
             return self.config
 
     def reset(self) -> None:
+        """Back to the seeded state: stats, rate-limit buckets, data changes, fault sequence."""
         with self._lock:
-            self._stats = Counter()
+            in_flight = self._stats.in_flight
+            self._stats = Stats()
+            self._stats.in_flight = self._stats.peak_concurrency = in_flight
+            self.limits.reset()
+            self.source.reset()
+            self._sequence = 0
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
-            requests = {k[4:]: v for k, v in self._stats.items() if k.startswith("req:")}
-            return {"requests_total": sum(requests.values()), "requests": requests}
+            return self._stats.snapshot()
 
-    # -- dispatch ------------------------------------------------------------
-    def handle(self, request: MockRequest) -> MockResponse:
-        if request.path.startswith("/_mock/"):
-            return self._control(request)
-        endpoint, response = self._route(request)
+    def add_runs(self, count: int) -> list[int]:
         with self._lock:
-            self._stats[f"req:{endpoint} {response.status}"] += 1
-        return response
+            return self.source.add_runs(count)
 
-    def _route(self, request: MockRequest) -> tuple[str, MockResponse]:
-        path = request.path.rstrip("/") or "/"
-        if path == "/rate_limit":
-            return "rate_limit", self._json(200, self._rate_limit_body())
-        prefix = f"/repos/{self.config.repo}"
-        if path == prefix:
-            return "repository", self._json(200, self._repository())
-        if path == f"{prefix}/actions/runs":
-            return "runs", self._runs_page(request)
-        if re.fullmatch(r"/repos/[^/]+/[^/]+(/.*)?", path):
-            return "not_found", self._error(404, "Not Found")
-        return "not_found", self._error(404, "Not Found")
+    def complete_runs(self, run_id: int | None = None) -> list[int]:
+        with self._lock:
+            return self.source.complete(run_id)
 
-    # -- bodies --------------------------------------------------------------
-    def _rate_limit_body(self) -> dict[str, Any]:
-        reset = int(time.time()) + 3600
-        core = {"limit": 5000, "remaining": 5000, "reset": reset, "used": 0, "resource": "core"}
-        return {"resources": {"core": core}, "rate": core}
+    # -- requests --------------------------------------------------------------
+    def handle(self, request: MockRequest) -> MockResponse:
+        """Answer ``request`` at once (no waiting; the caller applies ``delay_s``)."""
+        with self.exchange(request) as response:
+            return response
 
-    def _repository(self) -> dict[str, Any]:
-        owner, name = self.config.repo.split("/", 1)
-        return {
-            "id": 1296269,
-            "name": name,
-            "full_name": self.config.repo,
-            "owner": {"login": owner},
-            "url": f"{self.base_url}/repos/{self.config.repo}",
-        }
+    @contextmanager
+    def exchange(self, request: MockRequest) -> Iterator[MockResponse]:
+        """The response to ``request``; the request counts as in flight until the block ends."""
+        if request.path.startswith("/_mock/"):
+            yield control(self, request)
+            return
+        with self._lock:
+            self._stats.begin()
+            admitted, response = self._respond(request)
+            stats = self._stats
+        try:
+            yield response
+        finally:
+            with self._lock:
+                stats.end()
+                self._admitted -= admitted
 
-    def _run(self, run: RunRecord) -> dict[str, Any]:
-        url = f"{self.base_url}/repos/{self.config.repo}/actions/runs/{run.id}"
-        return {
-            "id": run.id,
-            "name": run.workflow.name,
-            "head_branch": run.head_branch,
-            "head_sha": run.head_sha,
-            "path": run.workflow.path,
-            "run_number": run.run_number,
-            "event": run.event,
-            "status": run.status,
-            "conclusion": run.conclusion,
-            "workflow_id": run.workflow.id,
-            "url": url,
-            "created_at": iso(run.created_at),
-            "updated_at": iso(run.updated_at),
-            "run_started_at": iso(run.started_at),
-            "jobs_url": f"{url}/jobs",
-        }
+    def _respond(self, request: MockRequest) -> tuple[int, MockResponse]:
+        sequence, self._sequence = self._sequence, self._sequence + 1
+        endpoint, _ = classify(request.path)
+        fate = self.faults.fate(sequence, endpoint)
+        authorization = request.header("authorization")
+        identity = identify(authorization, request.client)
+        if authorization and token_of(authorization).startswith(self.config.rejected_token_prefix):
+            anonymous = identify(None, request.client)
+            return 0, self._finish(endpoint, _error(401, "Bad credentials"), fate,
+                                   self.limits.quota(anonymous).headers())  # fmt: skip
+        if request.method not in ("GET", "HEAD"):
+            quota = self.limits.spend(identity).headers()
+            return 0, self._finish(endpoint, _error(404, "Not Found"), fate, quota)
+        if endpoint == "rate_limit":
+            return 0, self._rate_limit(identity, fate)
+        cap = self.config.secondary_concurrency
+        retry = self.limits.concurrency_retry_after() if cap and self._admitted >= cap else None
+        retry = retry or self.limits.secondary_retry_after(identity, endpoint)
+        if retry is not None:
+            return 0, self._secondary(endpoint, identity, retry, fate)
+        if self.limits.exhausted(identity):
+            return 0, self._primary(endpoint, identity, fate)
+        self._admitted += 1
+        return 1, self._serve(request, endpoint, identity, fate)
 
-    def _runs_page(self, request: MockRequest) -> MockResponse:
-        per_page = min(100, int(request.query.get("per_page", 30)))
-        page = int(request.query.get("page", 1))
-        total = self.config.runs
-        runs = self.dataset.newest_first((page - 1) * per_page, per_page)
-        body = {"total_count": total, "workflow_runs": [self._run(r) for r in runs]}
-        last = max(1, -(-total // per_page))
-        headers = self._link_header(request.path, per_page, page, last)
-        return self._json(200, body, headers)
-
-    def _link_header(
-        self, path: str, per_page: int, page: int, last: int
-    ) -> tuple[tuple[str, str], ...]:
-        def url(n: int) -> str:
-            return f"{self.base_url}{path}?{urlencode({'per_page': per_page, 'page': n})}"
-
-        links = []
-        if page < last:
-            links += [f'<{url(page + 1)}>; rel="next"', f'<{url(last)}>; rel="last"']
-        if page > 1:
-            links += [f'<{url(1)}>; rel="first"', f'<{url(page - 1)}>; rel="prev"']
-        return (("Link", ", ".join(links)),) if links else ()
-
-    # -- control API ---------------------------------------------------------
-    def _control(self, request: MockRequest) -> MockResponse:
-        action = request.path.removeprefix("/_mock/")
-        if action == "stats":
-            return self._json(200, self.stats())
-        if action == "reset" and request.method == "POST":
-            self.reset()
-            return self._json(200, {"reset": True})
-        if action == "config":
-            if request.method == "POST":
-                try:
-                    self.reconfigure(json.loads(request.body or b"{}"))
-                except (ValueError, TypeError) as exc:
-                    return self._error(422, str(exc))
-            return self._json(200, self.config.to_dict())
-        return self._error(404, "Not Found")
-
-    # -- helpers -------------------------------------------------------------
-    def _json(
-        self, status: int, body: Any, extra: tuple[tuple[str, str], ...] = ()
+    def _serve(
+        self, request: MockRequest, endpoint: str, identity: Any, fate: Fate
     ) -> MockResponse:
-        data = json.dumps(body, separators=(",", ":")).encode()
-        headers = (("Content-Type", JSON_TYPE),) + extra
-        return MockResponse(status, headers, data, self._delay())
+        if fate.fault == "error":
+            self._stats.faults["error"] += 1
+            status = fate.error_status
+            rendered = _error(status, ERROR_MESSAGES[status])
+            return self._finish(endpoint, rendered, fate, self.limits.spend(identity).headers())
+        rendered = self._rendered(request)
+        if rendered.status == 200 and rendered.not_modified(
+            request.header("if-none-match"), request.header("if-modified-since")
+        ):
+            quota = self.limits.quota(identity) if identity.authenticated else None
+            quota = quota or self.limits.spend(identity)
+            headers = rendered.validators() + quota.headers()
+            return self._finish(endpoint, Rendered(304, b"", endpoint=endpoint), fate, headers)
+        quota = self.limits.spend(identity).headers()
+        return self._finish(endpoint, rendered, fate, rendered.validators() + quota)
 
-    def _error(self, status: int, message: str) -> MockResponse:
-        return self._json(status, {"message": message, "documentation_url": DOCS})
+    def _rendered(self, request: MockRequest) -> Rendered:
+        key = (request.path, tuple(sorted(request.query.items())), self.source.version)
+        rendered = self._cache.get(key)
+        if rendered is None:
+            outcome = self.routes.answer(request.path, request.query)
+            rendered = render(outcome, self._base_url)
+            if outcome.status == 200:
+                self._cache.put(key, rendered)
+        return rendered
 
-    def _delay(self) -> float:
-        return self.config.latency_ms / 1000.0
+    def _rate_limit(self, identity: Any, fate: Fate) -> MockResponse:
+        core = self.limits.quota(identity)
+        now = int(self.clock())
+        resources = {
+            "core": core.as_resource(),
+            "search": {"limit": 30, "used": 0, "remaining": 30, "reset": now + 60},
+            "graphql": {"limit": 5000, "used": 0, "remaining": 5000, "reset": now + 3600},
+            "code_search": {"limit": 10, "used": 0, "remaining": 10, "reset": now + 60},
+            "integration_manifest": {
+                "limit": 5000,
+                "used": 0,
+                "remaining": 5000,
+                "reset": now + 3600,
+            },  # fmt: skip
+        }
+        body = {"resources": resources, "rate": core.as_resource()}
+        rendered = render(Outcome("rate_limit", 200, body), self._base_url)
+        return self._finish("rate_limit", rendered, fate, core.headers())
+
+    def _primary(self, endpoint: str, identity: Any, fate: Fate) -> MockResponse:
+        quota = self.limits.quota(identity)
+        status = self.config.rate_limit_status
+        body = {"message": primary_message(identity), "documentation_url": DOCS_PRIMARY}
+        rendered = render(Outcome(endpoint, status, body), self._base_url)
+        return self._finish(endpoint, rendered, fate, quota.headers(), limited="primary")
+
+    def _secondary(self, endpoint: str, identity: Any, retry: int, fate: Fate) -> MockResponse:
+        quota = self.limits.quota(identity)
+        status = self.config.rate_limit_status
+        body = {"message": SECONDARY_MESSAGE, "documentation_url": DOCS_SECONDARY}
+        rendered = render(Outcome(endpoint, status, body), self._base_url)
+        headers = (("retry-after", str(retry)),) + quota.headers()
+        return self._finish(endpoint, rendered, fate, headers, limited="secondary")
+
+    def _finish(
+        self,
+        endpoint: str,
+        rendered: Rendered,
+        fate: Fate,
+        extra: tuple[tuple[str, str], ...],
+        limited: str | None = None,
+    ) -> MockResponse:
+        body = rendered.body
+        if fate.fault in ("stall", "reset", "truncate") and rendered.status == 200:
+            self._stats.faults[fate.fault] += 1
+            if fate.fault == "truncate":
+                body = body[: int(len(body) * fate.keep_fraction)]
+        fault = "reset" if fate.fault == "reset" and rendered.status == 200 else None
+        headers = (COMMON_HEADERS if rendered.status != 304 else ()) + extra
+        if rendered.link:
+            headers += (("link", rendered.link),)
+        self._stats.record(endpoint, rendered.status, 0 if fault else len(body), limited)
+        return MockResponse(rendered.status, headers, body, fate.delay_s, fault)
+
+
+def _error(status: int, message: str) -> Rendered:
+    body = orjson.dumps({"message": message, "documentation_url": DOCS})
+    return Rendered(status, body)

@@ -39,6 +39,11 @@ class WorkflowProfile:
 
 _PY_STEPS = ("Set up job", "Run actions/checkout@v4", "Set up Python", "Install dependencies")
 _POST = ("Post Run actions/checkout@v4", "Complete job")
+OWN_STEPS = frozenset(
+    {"Run ruff", "Run pytest", "Build wheel", "Upload artifact", "Build", "Publish", "Run mypy"}
+    | {"Run integration tests", "Run benchmarks", "Upload results", "Initialize CodeQL"}
+    | {"Analyze", "Run playwright", "Install dependencies"}
+)
 
 
 def _job(name: str, runner: str, *steps: str) -> JobTemplate:

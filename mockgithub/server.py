@@ -1,85 +1,89 @@
-"""HTTP transport for the model: aiohttp on loopback, in a thread or in its own process."""
+"""HTTP transport for the model on loopback: on a background thread, or in the foreground.
+
+The wire protocol is :mod:`mockgithub.httpwire`; this module binds it (ephemeral port by
+default, a deep listen backlog so 100+ clients can connect at once) and runs it.
+"""
 
 from __future__ import annotations
 
 import asyncio
-import json
-import os
 import signal
-import subprocess
-import sys
 import threading
+import time
 from collections.abc import Callable
 from types import TracebackType
-from typing import Any
-
-import requests
-from aiohttp import web
 
 from mockgithub.config import MockConfig
-from mockgithub.model import MockModel, MockRequest
+from mockgithub.httpwire import HttpProtocol
+from mockgithub.model import MockModel
 
 LOOPBACK = "127.0.0.1"
+BACKLOG = 1024
 
 
-def build_app(model: MockModel) -> web.Application:
-    """An aiohttp application that hands every request to ``model``."""
+class Listener:
+    """A bound server socket and its open connections."""
 
-    async def dispatch(request: web.Request) -> web.StreamResponse:
-        body = await request.read() if request.can_read_body else b""
-        mock_request = MockRequest(
-            method=request.method,
-            path=request.path,
-            query=dict(request.query),
-            headers=dict(request.headers),
-            body=body,
-        )
-        response = model.handle(mock_request)
-        if response.delay_s > 0:
-            await asyncio.sleep(response.delay_s)
-        return web.Response(status=response.status, body=response.body, headers=response.headers)
+    def __init__(self, server: asyncio.Server, connections: set[HttpProtocol]) -> None:
+        self.server, self.connections = server, connections
 
-    app = web.Application()
-    app.router.add_route("*", "/{tail:.*}", dispatch)
-    return app
+    async def close(self) -> None:
+        self.server.close()
+        for connection in list(self.connections):
+            if connection.transport is not None:
+                connection.transport.abort()  # stalled answers must not hold up a shutdown
+        await self.server.wait_closed()
 
 
-async def _start(model: MockModel, host: str, port: int) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(build_app(model), access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, host, port, backlog=512, reuse_address=True)
-    await site.start()
-    sockets = site._server.sockets if site._server else []  # noqa: SLF001 - bound port
-    bound_port = sockets[0].getsockname()[1]
-    model.base_url = f"http://{host}:{bound_port}"
-    return runner, model.base_url
+async def listen(model: MockModel, host: str, port: int) -> tuple[Listener, str]:
+    """Serve ``model`` on ``host:port`` (0: any free port); return the listener and base URL."""
+    connections: set[HttpProtocol] = set()
+    loop = asyncio.get_running_loop()
+    server = await loop.create_server(
+        lambda: HttpProtocol(model, connections), host, port, backlog=BACKLOG, reuse_address=True
+    )
+    bound_port = server.sockets[0].getsockname()[1]
+    shown = f"[{host}]" if ":" in host else host
+    model.base_url = f"http://{shown}:{bound_port}"
+    return Listener(server, connections), model.base_url
 
 
 class MockServer:
     """The mock on a background thread of this process: ``with MockServer() as url: ...``."""
 
-    def __init__(self, config: MockConfig | None = None, host: str = LOOPBACK, port: int = 0):
-        self.model = MockModel(config)
+    def __init__(
+        self,
+        config: MockConfig | None = None,
+        host: str = LOOPBACK,
+        port: int = 0,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.model = MockModel(config, clock=clock)
         self._host, self._port = host, port
         self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._runner: web.AppRunner | None = None
+        self._thread = threading.Thread(
+            target=self._loop.run_forever, name="mockgithub", daemon=True
+        )
+        self._listener: Listener | None = None
         self.base_url = ""
 
     def start(self) -> str:
+        """Bind and serve; return the base URL (``http://127.0.0.1:PORT``)."""
         self._thread.start()
         future = asyncio.run_coroutine_threadsafe(
-            _start(self.model, self._host, self._port), self._loop
+            listen(self.model, self._host, self._port), self._loop
         )
-        self._runner, self.base_url = future.result(timeout=10)
+        self._listener, self.base_url = future.result(timeout=10)
         return self.base_url
 
     def stop(self) -> None:
-        if self._runner is not None:
-            asyncio.run_coroutine_threadsafe(self._runner.cleanup(), self._loop).result(10)
-            self._runner = None
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
+        if self._listener is not None:
+            asyncio.run_coroutine_threadsafe(self._listener.close(), self._loop).result(10)
+            self._listener = None
+        if self._thread.is_alive():
+            self._loop.call_soon_threadsafe(self._loop.stop)
+            self._thread.join(timeout=10)
+            self._loop.close()
 
     def __enter__(self) -> str:
         return self.start()
@@ -102,7 +106,7 @@ def serve_forever(
     """Serve in the foreground until SIGINT or SIGTERM; ``on_ready`` gets the base URL."""
 
     async def main() -> None:
-        runner, url = await _start(MockModel(config), host, port)
+        listener, url = await listen(MockModel(config), host, port)
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGINT, signal.SIGTERM):
@@ -110,70 +114,6 @@ def serve_forever(
         if on_ready:
             on_ready(url)
         await stop.wait()
-        await runner.cleanup()
+        await listener.close()
 
     asyncio.run(main())
-
-
-class ServerProcess:
-    """A mock server running in a child process, driven through its control API."""
-
-    def __init__(self, process: subprocess.Popen[str], base_url: str) -> None:
-        self.process = process
-        self.base_url = base_url
-        self._session = requests.Session()
-
-    def configure(self, **changes: Any) -> dict[str, Any]:
-        return self._post("config", changes)
-
-    def reset(self) -> None:
-        self._post("reset", {})
-
-    def stats(self) -> dict[str, Any]:
-        response = self._session.get(f"{self.base_url}/_mock/stats", timeout=10)
-        response.raise_for_status()
-        return response.json()
-
-    def _post(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
-        url = f"{self.base_url}/_mock/{action}"
-        response = self._session.post(url, data=json.dumps(payload), timeout=10)
-        response.raise_for_status()
-        return response.json()
-
-    def stop(self) -> None:
-        self._session.close()
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-
-    def __enter__(self) -> ServerProcess:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop()
-
-
-def spawn_server(config: MockConfig | None = None, startup_timeout: float = 20.0) -> ServerProcess:
-    """Start the mock in its own process on an ephemeral loopback port; return once it serves."""
-    config = config or MockConfig()
-    command = [sys.executable, "-m", "mockgithub", "--config-json", json.dumps(config.to_dict())]
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
-    )
-    line = _read_first_line(process, startup_timeout)
-    if not line.startswith("http://"):
-        process.kill()
-        raise RuntimeError(f"mock server did not start: {line or 'no output'}")
-    return ServerProcess(process, line)
-
-
-def _read_first_line(process: subprocess.Popen[str], timeout: float) -> str:
-    result: list[str] = []
-    reader = threading.Thread(target=lambda: result.append(process.stdout.readline()), daemon=True)  # type: ignore[union-attr]
-    reader.start()
-    reader.join(timeout)
-    return result[0].strip() if result else ""

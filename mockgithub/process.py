@@ -1,0 +1,98 @@
+"""The mock in its own process: ``spawn_server`` starts ``python -m mockgithub`` and drives it
+through the control API, so the server's CPU work never competes with the caller's GIL."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from typing import Any
+
+import requests
+
+from mockgithub.config import MockConfig
+
+
+class ServerStartError(RuntimeError):
+    """The child process did not print a base URL in time."""
+
+
+class ServerProcess:
+    """A mock server running in a child process, driven through its control API."""
+
+    def __init__(self, process: subprocess.Popen[str], base_url: str) -> None:
+        self.process = process
+        self.base_url = base_url
+        self._session = requests.Session()
+
+    def configure(self, **changes: Any) -> dict[str, Any]:
+        """Apply config changes (``MockConfig`` field names); return the full config."""
+        return self._post("config", changes)
+
+    def reset(self) -> None:
+        self._post("reset", {})
+
+    def stats(self) -> dict[str, Any]:
+        response = self._session.get(f"{self.base_url}/_mock/stats", timeout=10)
+        response.raise_for_status()
+        return response.json()
+
+    def add_runs(self, count: int = 1) -> list[int]:
+        return self._post("runs", {"count": count})["added"]
+
+    def complete_runs(self, run_id: int | None = None) -> list[int]:
+        return self._post("complete", {"run_id": run_id} if run_id else {})["completed"]
+
+    def _post(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
+        url = f"{self.base_url}/_mock/{action}"
+        response = self._session.post(url, data=json.dumps(payload), timeout=10)
+        if response.status_code == 422:
+            raise ValueError(response.json().get("message", "rejected by the mock"))
+        response.raise_for_status()
+        return response.json()
+
+    def stop(self) -> None:
+        self._session.close()
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self.process.stdout:
+            self.process.stdout.close()
+
+    def __enter__(self) -> ServerProcess:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def spawn_server(config: MockConfig | None = None, startup_timeout: float = 20.0) -> ServerProcess:
+    """Start the mock in its own process on an ephemeral loopback port; return once it serves."""
+    config = config or MockConfig()
+    command = [sys.executable, "-m", "mockgithub", "--config-json", json.dumps(config.to_dict())]
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
+    )
+    line = _read_first_line(process, startup_timeout)
+    if not line.startswith("http://"):
+        process.kill()
+        process.wait()
+        raise ServerStartError(f"mock server did not start: {line or 'no output'}")
+    return ServerProcess(process, line)
+
+
+def _read_first_line(process: subprocess.Popen[str], timeout: float) -> str:
+    result: list[str] = []
+    stdout = process.stdout
+    assert stdout is not None  # Popen was given stdout=PIPE
+    reader = threading.Thread(target=lambda: result.append(stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(timeout)
+    return result[0].strip() if result else ""

@@ -1,0 +1,165 @@
+"""Replay of a recorded repository: JSON bodies captured from a real GitHub API.
+
+The fixture file is ``{"format": "mockgithub-recording", "version": 1, "base_url": URL,
+"responses": [{"url": URL, "status": 200, "body": {...}}, ...]}`` (a bare list of responses is
+accepted too). The entities found in the bodies (repository, workflows, runs, jobs) are served
+through the same routes as seeded data, so pagination, filters and ETags behave the same.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from mockgithub import payloads
+from mockgithub.payloads import CANONICAL_BASE
+from mockgithub.source import RunIndex
+
+FORMAT = "mockgithub-recording"
+VERSION = 1  # 1: first version
+GITHUB_BASES = ("https://api.github.com", "https://github.com")
+
+
+class FixtureError(ValueError):
+    """The fixture file cannot be read as a recording."""
+
+
+def load_recording(path: str | Path) -> RecordedSource:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise FixtureError(f"cannot read fixture {path}: {exc.strerror}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise FixtureError(f"fixture {path} is not JSON: {exc.msg} at line {exc.lineno}") from None
+    responses = _responses(document, path)
+    bases = list(GITHUB_BASES)
+    if isinstance(document, dict) and document.get("base_url"):
+        bases.insert(0, str(document["base_url"]).rstrip("/"))
+    # Rewrite once, as text, so every URL in every body points at the canonical base.
+    canonical = json.dumps([r.get("body") for r in responses])
+    for base in bases:
+        canonical = canonical.replace(base, CANONICAL_BASE)
+    return RecordedSource(json.loads(canonical))
+
+
+def _responses(document: Any, path: str | Path) -> list[dict[str, Any]]:
+    if isinstance(document, list):
+        return [r for r in document if isinstance(r, dict)]
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise FixtureError(f"fixture {path}: expected a {FORMAT!r} document")
+    if document.get("version") != VERSION:
+        raise FixtureError(
+            f"fixture {path}: version {document.get('version')!r} is not supported "
+            f"(this mock reads version {VERSION}); re-record it"
+        )
+    return [r for r in document.get("responses", []) if isinstance(r, dict)]
+
+
+class RecordedSource:
+    """Entities of a recorded repository, served newest run first."""
+
+    def __init__(self, bodies: list[Any]) -> None:
+        self.version = 0
+        self._repository: dict[str, Any] | None = None
+        self._workflows: dict[int, dict[str, Any]] = {}
+        self._runs: dict[int, dict[str, Any]] = {}
+        self._jobs: dict[int, dict[str, Any]] = {}
+        for body in bodies:
+            self._collect(body)
+        if not self._runs and self._repository is None:
+            raise FixtureError("fixture holds no repository and no workflow runs")
+        self._order = sorted(self._runs, key=lambda i: (self._runs[i]["created_at"], i))[::-1]
+        self.full_name = self._name()
+
+    def _collect(self, body: Any) -> None:
+        if not isinstance(body, dict):
+            return
+        if "full_name" in body and "owner" in body:
+            self._repository = body
+        for item in body.get("workflows", []):
+            self._workflows[item["id"]] = item
+        for item in body.get("workflow_runs", []):
+            self._runs[item["id"]] = item
+        for item in body.get("jobs", []):
+            self._jobs[item["id"]] = item
+        if "run_number" in body and "workflow_id" in body:
+            self._runs[body["id"]] = body
+        if "steps" in body and "run_id" in body:
+            self._jobs[body["id"]] = body
+
+    def _name(self) -> str:
+        if self._repository is not None:
+            return str(self._repository["full_name"])
+        first = self._runs[self._order[0]]
+        return str(first["repository"]["full_name"])
+
+    def repository(self) -> dict[str, Any]:
+        if self._repository is not None:
+            return self._repository
+        return payloads.minimal_repository(self.full_name)
+
+    def workflows(self) -> list[dict[str, Any]]:
+        return [self._workflows[i] for i in sorted(self._workflows)]
+
+    def run_count(self) -> int:
+        return len(self._order)
+
+    def newest_ids(self, offset: int, count: int) -> list[int]:
+        return self._order[offset : offset + count]
+
+    def index(self) -> Iterator[RunIndex]:
+        for run_id in self._order:
+            run = self._runs[run_id]
+            yield RunIndex(
+                id=run_id,
+                workflow_id=run["workflow_id"],
+                actor=(run.get("actor") or {}).get("login", ""),
+                branch=run.get("head_branch"),
+                event=run["event"],
+                status=run.get("status"),
+                conclusion=run.get("conclusion"),
+                created=run["created_at"],
+                head_sha=run["head_sha"],
+                check_suite_id=run.get("check_suite_id"),
+            )
+
+    def run(self, run_id: int, with_prs: bool = True) -> dict[str, Any] | None:
+        run = self._runs.get(run_id)
+        if run is None or with_prs:
+            return run
+        return {**run, "pull_requests": []}
+
+    def attempt(self, run_id: int, number: int) -> dict[str, Any] | None:
+        run = self._runs.get(run_id)
+        return run if run is not None and run.get("run_attempt", 1) == number else None
+
+    def jobs(self, run_id: int, attempt: int | None) -> list[dict[str, Any]] | None:
+        run = self._runs.get(run_id)
+        if run is None:
+            return None
+        mine = [j for j in self._jobs.values() if j["run_id"] == run_id]
+        if attempt is not None:
+            mine = [j for j in mine if j.get("run_attempt", 1) == attempt]
+        return sorted(mine, key=lambda j: (-j.get("run_attempt", 1), j["id"]))
+
+    def job(self, job_id: int) -> dict[str, Any] | None:
+        return self._jobs.get(job_id)
+
+    def timing(self, run_id: int) -> dict[str, Any] | None:
+        run = self._runs.get(run_id)
+        if run is None:
+            return None
+        return {"billable": {}, "run_duration_ms": 0}
+
+    def add_runs(self, count: int) -> list[int]:
+        raise ValueError("a recorded repository cannot grow new runs")
+
+    def complete(self, run_id: int | None) -> list[int]:
+        raise ValueError("a recorded repository cannot complete runs")
+
+    def reset(self) -> None:
+        self.version += 1
