@@ -302,9 +302,7 @@ KNOBS: dict[str, Knob] = {
             _choice("OUTPUT_FORMAT", OUTPUT_FORMATS),
             "console, json or markdown",
         ),
-        _knob(
-            "LOG_LEVEL", "log_level", _upper, _choice("LOG_LEVEL", LOG_LEVELS), "logging level"
-        ),
+        _knob("LOG_LEVEL", "log_level", _upper, _choice("LOG_LEVEL", LOG_LEVELS), "logging level"),
     )
 }
 

@@ -57,14 +57,13 @@ class ApiCounters:
         answered = sum(statuses.values())
         hits, misses = events["cache_hits"], events["cache_misses"]
         revalidated = statuses.get(304, 0)
-        lookups = hits + misses
         counts: dict[str, Number] = {
             "requests": answered + events["connection_errors"],
             "not_modified": revalidated,
             "cache_hits": hits,
             "cache_misses": misses,
             "cache_revalidated": revalidated,
-            "cache_hit_rate": round((hits + revalidated) / lookups, 6) if lookups else 0.0,
+            "cache_hit_rate": 0.0,
             "retries": events["retries"],
             "retries_5xx": events["retries_5xx"],
             "retries_connection": events["retries_connection"],
@@ -79,4 +78,25 @@ class ApiCounters:
             "rate_limit_limit": -1 if limit is None else limit,
         }
         counts.update({f"status_{code}": n for code, n in statuses.items()})
+        counts["cache_hit_rate"] = hit_rate(counts)
         return counts
+
+
+# Counters that describe a state, not a count: a delta makes no sense for them.
+_STATES = ("rate_limit_remaining", "rate_limit_limit")
+
+
+def usage_since(before: dict[str, Number], after: dict[str, Number]) -> dict[str, Number]:
+    """What happened between two snapshots (states such as the remaining quota: latest)."""
+    usage: dict[str, Number] = {}
+    for key, value in after.items():
+        usage[key] = value if key in _STATES else value - before.get(key, 0)
+    usage["cache_hit_rate"] = hit_rate(usage)
+    return usage
+
+
+def hit_rate(counts: dict[str, Number]) -> float:
+    """Share of API lookups answered from the cache, fresh or revalidated by a 304."""
+    lookups = counts.get("cache_hits", 0) + counts.get("cache_misses", 0)
+    served = counts.get("cache_hits", 0) + counts.get("cache_revalidated", 0)
+    return round(served / lookups, 6) if lookups else 0.0

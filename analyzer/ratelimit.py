@@ -79,8 +79,9 @@ class ServerQuota:
 
     def observe(self, headers: Mapping[str, str]) -> None:
         """Read ``x-ratelimit-remaining`` and ``-reset``; keep the lowest count of a window."""
-        remaining, reset = _header_int(headers, "x-ratelimit-remaining"), _header_int(
-            headers, "x-ratelimit-reset"
+        remaining, reset = (
+            _header_int(headers, "x-ratelimit-remaining"),
+            _header_int(headers, "x-ratelimit-reset"),
         )
         if remaining is None:
             return
@@ -98,7 +99,9 @@ class ServerQuota:
         with self._lock:
             if self._remaining is None or self._remaining > 0:
                 return 0.0
-            return max(0.0, self._reset - self._clock()) + RESET_MARGIN_S
+            ahead = self._reset - self._clock()
+            # A reset already passed means a new window: nothing to wait for.
+            return ahead + RESET_MARGIN_S if ahead > 0 else 0.0
 
     def wait_if_exhausted(self, what: str) -> None:
         """Before a request: sleep until the reset when the quota is at zero."""

@@ -1,0 +1,172 @@
+"""``bench analyze OWNER/REPO``: run the analyzer once, against the mock or a real API.
+
+Without ``--api-url`` the mock GitHub is started on loopback (in a thread) and serves
+``OWNER/REPO`` itself; with ``--api-url`` (and ``GITHUB_TOKEN``) the analyzer reads that API.
+``GITHUB_API_URL`` from the environment alone never sends ``bench analyze`` to a real API, so
+the command stays offline unless asked (GitHub Actions sets that variable on every runner).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from analyzer.cache import CacheError
+from analyzer.config import OUTPUT_FORMATS, Config
+from analyzer.errors import AnalysisCancelled, ApiError, ConfigError
+from analyzer.logs import configure_logging
+from analyzer.service import Report, build_report, check_repo
+from analyzer.settings import PROFILE_NAMES, load_config
+from harness.atomic import write_atomic
+from harness.errors import HarnessFailure, InputError, RunInterrupted
+
+CACHE_CHOICES = ("memory", "file", "redis", "none")
+MOCK_TOKEN = "bench-mock-token"  # any token: the mock grants it the authenticated limit
+# Against the private mock: no client-side pacing and an in-memory cache by default (a fresh
+# mock on a new port each time, so a persistent cache could never be hit again).
+MOCK_DEFAULTS = {"RATE_LIMIT_REQUESTS_PER_MINUTE": 0, "CACHE_BACKEND": "memory"}
+
+
+@dataclass(frozen=True)
+class AnalyzeOptions:
+    """What ``bench analyze`` was asked to do; ``None`` means "not given on the command line"."""
+
+    repo: str
+    api_url: str | None = None
+    limit: int | None = None
+    jobs: int | None = None
+    output_format: str | None = None
+    profile: str | None = None
+    config_file: Path | None = None
+    cache: str | None = None
+
+
+@dataclass(frozen=True)
+class AnalyzeOutcome:
+    report: Report
+    config: Config
+    target: str  # "mock at URL" or the API URL
+
+
+def resolve_config(options: AnalyzeOptions, environ: Mapping[str, str]) -> Config:
+    """The layered configuration for ``options`` (mock defaults when no ``--api-url``)."""
+    flags: dict[str, Any] = {
+        "WORKFLOW_ANALYSIS_LIMIT": options.limit,
+        "MAX_PARALLEL_JOBS": options.jobs,
+        "OUTPUT_FORMAT": options.output_format,
+        "GITHUB_API_URL": options.api_url,
+    }
+    if options.cache == "none":
+        flags["ENABLE_CACHE"] = False
+    elif options.cache:
+        flags.update({"ENABLE_CACHE": True, "CACHE_BACKEND": options.cache})
+    return load_config(
+        config_file=options.config_file,
+        environ=environ,
+        flags=flags,
+        profile=options.profile,
+        base=None if options.api_url else MOCK_DEFAULTS,
+    )
+
+
+def run_analyze(
+    options: AnalyzeOptions, environ: Mapping[str, str] | None = None
+) -> AnalyzeOutcome:
+    """Analyze ``options.repo`` and render the report; raises analyzer errors as they come."""
+    environ = os.environ if environ is None else environ
+    repo = check_repo(options.repo)
+    config = resolve_config(options, environ)
+    configure_logging(config)
+    if options.api_url:
+        return AnalyzeOutcome(build_report(repo, config), config, config.api_url)
+    with _mock_for(repo, config.workflow_analysis_limit) as url:
+        mocked = config.updated(api_url=url, token=MOCK_TOKEN)
+        return AnalyzeOutcome(build_report(repo, mocked), mocked, f"the mock at {url}")
+
+
+@contextlib.contextmanager
+def _mock_for(repo: str, limit: int) -> Iterator[str]:
+    from mockgithub import MockConfig, MockServer  # imported only when the mock is wanted
+
+    defaults = MockConfig()
+    config = MockConfig(
+        repo=repo,
+        runs=max(defaults.runs, limit),
+        # Enough quota for the whole analysis: the mock is here to be analyzed, not to throttle.
+        rate_limit=f"{max(5000, 2 * limit + 100)}/3600",
+    )
+    with MockServer(config) as url:
+        yield url
+
+
+@click.command("analyze")
+@click.argument("repo", metavar="OWNER/REPO")
+@click.option(
+    "--api-url", metavar="URL", help="Analyze this API (with GITHUB_TOKEN), not the mock."
+)
+@click.option("--limit", type=int, help="Runs to analyze (WORKFLOW_ANALYSIS_LIMIT).")
+@click.option("--jobs", type=int, help="Parallel job fetchers (MAX_PARALLEL_JOBS).")
+@click.option("--format", "output_format", type=click.Choice(OUTPUT_FORMATS), help="Report format.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report here (atomically).",
+)
+@click.option("--profile", type=click.Choice(PROFILE_NAMES), help="A named settings profile.")
+@click.option(
+    "--config",
+    "config_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A TOML or KEY=VALUE settings file.",
+)
+@click.option("--cache", type=click.Choice(CACHE_CHOICES), help="Cache backend, or none.")
+def analyze_command(
+    repo: str,
+    api_url: str | None,
+    limit: int | None,
+    jobs: int | None,
+    output_format: str | None,
+    output: Path | None,
+    profile: str | None,
+    config_file: Path | None,
+    cache: str | None,
+) -> int:
+    """Analyze the GitHub Actions performance of OWNER/REPO.
+
+    \b
+    By default a mock GitHub is started on loopback and analyzed (offline, no token needed):
+      bench analyze octo-org/octo-repo --limit 200 --jobs 8
+    With --api-url the analyzer reads that API, authenticated by GITHUB_TOKEN:
+      GITHUB_TOKEN=... bench analyze owner/repo --api-url https://api.github.com --format json
+    Settings layer as defaults < --profile < --config FILE < environment < flags.
+    """
+    options = AnalyzeOptions(repo, api_url, limit, jobs, output_format, profile, config_file, cache)
+    outcome = _guarded(options)
+    if output is not None:
+        write_atomic(output, outcome.report.text)
+        click.echo(f"report: {output}", err=True)
+    else:
+        click.echo(outcome.report.text, nl=False)
+    if outcome.report.from_cache:
+        click.echo("bench analyze: report served from the report cache", err=True)
+    return 0
+
+
+def _guarded(options: AnalyzeOptions) -> AnalyzeOutcome:
+    """Analyzer errors as the harness's typed errors (exit 2 for input, 3 for failures)."""
+    try:
+        return run_analyze(options)
+    except ConfigError as exc:
+        raise InputError(f"analyze: {exc}") from None
+    except CacheError as exc:
+        raise HarnessFailure(f"analyze: cache: {exc}") from None
+    except AnalysisCancelled as exc:
+        raise RunInterrupted(f"analyze: {exc}") from None
+    except ApiError as exc:
+        raise HarnessFailure(f"analyze: {exc}; no report was written") from None

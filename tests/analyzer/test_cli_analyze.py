@@ -1,0 +1,81 @@
+"""``bench analyze`` end to end: the mock by default, exit codes, atomic output."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.cli import main
+
+KNOB_ENV = ("MAX_PARALLEL_JOBS", "GITHUB_TOKEN", "ANALYZER_PROFILE", "OUTPUT_FORMAT", "CACHE_TTL")
+
+
+@pytest.fixture(autouse=True)
+def clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in KNOB_ENV:
+        monkeypatch.delenv(name, raising=False)
+
+
+def bench(*argv: str) -> int:
+    with pytest.raises(SystemExit) as caught:
+        main(list(argv))
+    return int(caught.value.code or 0)
+
+
+def test_default_run_analyzes_the_mock_and_writes_json(tmp_path: Path, capsys) -> None:
+    out = tmp_path / "report.json"
+    code = bench(
+        "analyze",
+        "octo-org/octo-repo",
+        "--limit",
+        "30",
+        "--jobs",
+        "4",
+        "--format",
+        "json",
+        "--output",
+        str(out),
+        "--cache",
+        "none",
+    )
+    assert code == 0
+    data = json.loads(out.read_text())
+    assert data["format_version"] == 1 and data["repository"] == "octo-org/octo-repo"
+    assert data["runs_analyzed"] == 30
+    assert data["api_usage"]["requests"] == 31  # one list page plus one jobs request per run
+    assert "report:" in capsys.readouterr().err
+
+
+def test_another_repository_name_gets_its_own_mock(capsys) -> None:
+    assert bench("analyze", "someone/elsewhere", "--limit", "3", "--format", "markdown") == 0
+    assert capsys.readouterr().out.startswith("# Workflow performance: someone/elsewhere")
+
+
+def test_a_bad_knob_exits_2_with_one_line(capsys) -> None:
+    assert bench("analyze", "octo-org/octo-repo", "--jobs", "40") == 2
+    err = capsys.readouterr().err
+    assert err.strip() == "bench: analyze: MAX_PARALLEL_JOBS must be 1..16, got 40 (command line)"
+
+
+def test_a_bad_repository_exits_2(capsys) -> None:
+    assert bench("analyze", "not-a-repo") == 2
+    assert "OWNER/NAME" in capsys.readouterr().err
+
+
+def test_an_unreachable_api_exits_3_and_names_what_failed(
+    monkeypatch: pytest.MonkeyPatch, capsys, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_clisecret")
+    monkeypatch.setenv("MAX_RETRIES", "1")
+    monkeypatch.setenv("RATE_LIMIT_DELAY", "0")
+    out = tmp_path / "never.json"
+    code = bench(
+        "analyze", "o/r", "--api-url", "http://127.0.0.1:9", "--cache", "none", "--output", str(out)
+    )
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "GET /repos/o/r/actions/runs failed after 2 attempt(s): connection failed" in err
+    assert "no report was written" in err and "ghp_clisecret" not in err
+    assert not out.exists()
