@@ -12,7 +12,7 @@ import os
 import sys
 import traceback
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -115,7 +115,8 @@ def measure(job: dict[str, Any]) -> list[dict[str, Any]]:
     bound = bind(job)
     fixtures = load_fixtures(job["suites_package"])
     gather = SampleCounters(bound, fixtures, dict(os.environ))
-    settings = SampleSettings(**job["settings"])
+    repeat = _attr(bound, job, "repeat", None)
+    settings = with_repeat(SampleSettings(**job["settings"]), repeat)
     kind = job["kind"]
     direction = _attr(bound, job, "direction", "lower")
     if kind == "time":
@@ -132,7 +133,8 @@ def measure(job: dict[str, Any]) -> list[dict[str, Any]]:
         return metrics + _observed([s.counters for s in samples], gather, bound)
     values: list[float] = []
     counts: list[dict[str, float]] = []
-    for _ in range(max(1, int(_attr(bound, job, "repeat", settings.min_samples)))):
+    # A value benchmark is often a whole scenario: by default it gets the minimum of samples.
+    for _ in range(settings.samples if repeat is not None else settings.min_samples):
         gather.before()
         values.append(_single(kind, bound))
         counts.append(gather.after())
@@ -141,6 +143,19 @@ def measure(job: dict[str, Any]) -> list[dict[str, Any]]:
     exact = kind == "track" and bool(_attr(bound, job, "exact", False))
     main = _metric(kind, unit, direction, "exact" if exact else "sampled", values)
     return [main] + _observed(counts, gather, bound)
+
+
+def with_repeat(settings: SampleSettings, repeat: Any) -> SampleSettings:
+    """Apply a benchmark's ``repeat`` (asv: a count, or ``(min, max, max_time)``), never
+    exceeding the run's own sample count (so ``--quick`` stays quick)."""
+    if repeat is None:
+        return settings
+    if isinstance(repeat, tuple | list):
+        low, high, max_time = repeat
+        high = min(int(high), settings.samples)
+        return replace(settings, samples=high, min_samples=min(int(low), high), max_time_s=max_time)
+    count = max(1, min(int(repeat), settings.samples))
+    return replace(settings, samples=count, min_samples=min(settings.min_samples, count))
 
 
 def _single(kind: str, bound: Bound) -> float:

@@ -75,8 +75,7 @@ class TTLSweep:
     params = [[300, 1800, 3600, 7200]]
     param_names = ["ttl"]
     quick_params = {"ttl": [300, 3600]}
-    number = 1
-    repeat = 3
+    repeat = 2
     analyses = 13
     interval_s = 600
     timeout = 120
@@ -102,9 +101,6 @@ class TTLSweep:
             self.clock.advance(self.interval_s)
         self.totals = totals
         return totals
-
-    def time_two_hours(self, ttl: int) -> None:
-        self._simulate()
 
     def track_quota_saved(self, ttl: int) -> float:
         """Share of a cacheless client's rate-limit quota this one did not spend (304s are free)."""
@@ -176,14 +172,14 @@ def _writer(directory: str, seconds: float, seed: int, out: Any) -> None:
 
 
 class ConcurrentWriters:
-    """N processes reading and writing the same file cache for one second each."""
+    """N processes reading and writing the same file cache for half a second each."""
 
     params = [[1, 4, 16]]
     param_names = ["writers"]
     quick_params = {"writers": [4]}
     number = 1
     repeat = 3
-    seconds = 1.0
+    seconds = 0.5
     metric_units = {"ops_per_s": "ops/s"}
     metric_directions = {"ops_per_s": "higher"}
 

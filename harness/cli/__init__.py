@@ -2,19 +2,45 @@
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
 
 from harness import __version__
-from harness.cli.baseline import baseline_group
-from harness.cli.merge import merge_command
-from harness.cli.run import run_command
-from harness.cli.serve import serve_command
 from harness.errors import EXIT_FAILURE, EXIT_USAGE, BenchError
 
+# Subcommands load on first use: `bench run` should not pay for pandas or scipy at start-up.
+COMMANDS = {
+    "run": "harness.cli.run:run_command",
+    "compare": "harness.cli.compare:compare_command",
+    "baseline": "harness.cli.baseline:baseline_group",
+    "merge": "harness.cli.merge:merge_command",
+    "report": "harness.cli.report:report_command",
+    "plot": "harness.cli.plot:plot_command",
+    "history": "harness.cli.history:history_command",
+    "calibrate": "harness.cli.calibrate:calibrate_command",
+    "serve": "harness.cli.serve:serve_command",
+    "analyze": "harness.cli.analyze:analyze_command",
+}
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported only when invoked or listed."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, attr = target.split(":")
+        command: click.Command = getattr(importlib.import_module(module), attr)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="bench", message="%(prog)s %(version)s")
 def cli() -> None:
     """Benchmark and regression-test API-bound Python code.
@@ -26,12 +52,6 @@ def cli() -> None:
 
     Exit codes: 0 ok, 1 regression, 2 usage or input error, 3 benchmark or harness failure.
     """
-
-
-cli.add_command(run_command)
-cli.add_command(serve_command)
-cli.add_command(baseline_group)
-cli.add_command(merge_command)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -16,7 +16,7 @@ from harness.measure import SampleSettings
 from harness.runner import DEFAULT_MAX_RSS_MB, RunOptions, run
 from harness.shard import parse_shard
 
-QUICK_SETTINGS = SampleSettings(samples=5, min_samples=3, max_time_s=5.0, warmup_s=0.02)
+QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup_s=0.02)
 
 
 @click.command("run")

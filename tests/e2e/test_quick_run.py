@@ -13,8 +13,8 @@ SUITES = Path(__file__).resolve().parents[2] / "suites"
 
 def test_quick_analysis_run_records_samples_and_exact_requests(tmp_path: Path) -> None:
     done = bench(
-        "run", "analysis", "--quick", "-b", "time_analyze_cold", "--suites-dir", str(SUITES),
-        "--results-dir", str(tmp_path),
+        "run", "analysis", "--quick", "-b", "Analysis.time_analyze.*cold",
+        "--suites-dir", str(SUITES), "--results-dir", str(tmp_path),
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     (path,) = tmp_path.glob("*.json")
