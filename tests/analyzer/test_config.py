@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from analyzer import KNOBS, Config, ConfigError
+from analyzer.config import default_cache_dir
 from analyzer.settings import auto_profile, load_config
 
 GiB = 1024**3
@@ -27,8 +29,18 @@ def test_defaults_are_the_toolkits() -> None:
         "console",
         "INFO",
     )
-    assert config.github_api_cache_dir.endswith("github-api-cache")
+    assert config.github_api_cache_dir == default_cache_dir()
     assert config.api_url == "https://api.github.com" and config.token is None
+
+
+def test_cache_dir_defaults_to_a_ram_disk_where_there_is_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr("os.path.isdir", lambda path: path == "/dev/shm")
+    monkeypatch.setattr("os.access", lambda path, mode: True)
+    assert default_cache_dir() == f"/dev/shm/github-api-cache-{os.getuid()}"
+    monkeypatch.setattr("os.path.isdir", lambda path: False)
+    assert default_cache_dir().endswith("github-api-cache")
 
 
 @pytest.mark.parametrize(
