@@ -90,3 +90,16 @@ def test_threads_share_it_safely() -> None:
         thread.join(timeout=30)
     assert len(backend) == 5
     assert backend.counters.snapshot()["evictions"] == threads_n * puts - 5
+
+
+def test_bytes_bound_evicts_oldest_and_keeps_reads_immutable() -> None:
+    backend = MemoryBackend(max_bytes=2_000)
+    value = {"blob": "x" * 600}
+    for name in "abcd":
+        backend.put(cache_key(CacheLevel.API, name), CacheEntry(value, 1.0), 60)
+    assert len(backend) == 2 and backend.size_bytes <= 2_000
+    assert backend.counters.snapshot()["evictions"] == 2
+    assert backend.get(cache_key(CacheLevel.API, "a")) is None
+    read = backend.get(cache_key(CacheLevel.API, "d"))
+    read.value["blob"] = "changed"
+    assert backend.get(cache_key(CacheLevel.API, "d")).value == value
