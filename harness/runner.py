@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-import tempfile
-import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-import psutil
-
 from harness import __version__
 from harness.environment import git_info, machine_info, package_versions, python_info
 from harness.errors import RunInterrupted
 from harness.fixtures import RunFixture, load_fixtures
+from harness.isolation import WorkerSetup, run_case
 from harness.measure import SampleSettings
-from harness.results import BenchmarkResult, Metric, RunResult, save
+from harness.results import BenchmarkResult, RunResult, save
 from harness.shard import Shard, select_shard
-from harness.stats import summarize
-from harness.suite import Case, discover, import_suites, select
+from harness.suite import CaseRef, discover, import_suites, select
 
 DEFAULT_MAX_RSS_MB = 400
 
@@ -48,77 +42,120 @@ class Progress(Protocol):
 
     def started(self, total: int) -> None: ...
 
-    def case_started(self, case: Case) -> None: ...
+    def case_started(self, case: CaseRef) -> None: ...
 
-    def case_finished(self, case: Case, result: BenchmarkResult) -> None: ...
+    def case_finished(self, case: CaseRef, result: BenchmarkResult) -> None: ...
 
 
-class _Silent:
+class Silent:
     def started(self, total: int) -> None:
         pass
 
-    def case_started(self, case: Case) -> None:
+    def case_started(self, case: CaseRef) -> None:
         pass
 
-    def case_finished(self, case: Case, result: BenchmarkResult) -> None:
+    def case_finished(self, case: CaseRef, result: BenchmarkResult) -> None:
         pass
 
 
-def new_run_id(now: datetime | None = None) -> str:
+class Recorder:
+    """One result file being built: every finished case is saved at once, atomically."""
+
+    def __init__(self, result: RunResult, path: Path, setup: WorkerSetup) -> None:
+        self.result, self.path, self.setup = result, path, setup
+        save(result, path)
+
+    def add(self, outcome: BenchmarkResult) -> None:
+        self.result = self.result.with_benchmark(outcome)
+        save(self.result, self.path)
+
+    def finish(self) -> None:
+        self.result = self.result.finished({"end_time": now()})
+        save(self.result, self.path)
+
+    def interrupted(self) -> None:
+        meta = {**self.result.meta, "end_time": now(), "interrupted": True}
+        self.result = replace(self.result, meta=meta)
+        save(self.result, self.path)
+
+
+def new_run_id(now_: datetime | None = None) -> str:
     """Sortable and unique enough: UTC time to the microsecond."""
-    return (now or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
+    return (now_ or datetime.now(UTC)).strftime("%Y%m%dT%H%M%S%fZ")
 
 
-def plan(options: RunOptions) -> list[Case]:
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def plan(options: RunOptions) -> list[CaseRef]:
     """The cases a run with ``options`` would measure, in order."""
     cases = select(discover(options.suites_root), options.suites, options.pattern, options.quick)
-    return select_shard(cases, options.shard) if options.shard else cases
+    cases = select_shard(cases, options.shard) if options.shard else cases
+    return [CaseRef.of(case) for case in cases]
+
+
+@contextmanager
+def started_fixtures(package: str) -> Iterator[tuple[list[RunFixture], dict[str, str]]]:
+    """The suites' run-level fixtures, started for the run and stopped after it."""
+    fixtures, env, running = load_fixtures(package), {}, []
+    try:
+        for fixture in fixtures:
+            env.update(fixture.start())
+            running.append(fixture)
+        yield running, env
+    finally:
+        for fixture in running:
+            fixture.stop()
+
+
+def execute(
+    recorders: list[Recorder],
+    schedule: list[tuple[Recorder, CaseRef]],
+    fixtures: list[RunFixture],
+    progress: Progress,
+) -> None:
+    """Measure each (recorder, case) in order, resetting the fixtures before every case.
+
+    Ctrl-C keeps what finished: every recorder's file is marked interrupted.
+    """
+    progress.started(len(schedule))
+    try:
+        for recorder, case in schedule:
+            progress.case_started(case)
+            for fixture in fixtures:
+                fixture.reset()
+            outcome = run_case(case, recorder.setup)
+            recorder.add(outcome)
+            progress.case_finished(case, outcome)
+    except KeyboardInterrupt:
+        kept = []
+        for recorder in recorders:
+            recorder.interrupted()
+            kept.append(f"{len(recorder.result.benchmarks)} finished benchmarks in {recorder.path}")
+        raise RunInterrupted(f"interrupted: kept {'; '.join(kept)}") from None
+    for recorder in recorders:
+        recorder.finish()
 
 
 def run(options: RunOptions, progress: Progress | None = None) -> tuple[RunResult, Path]:
     """Measure every planned case; the result file is rewritten after each case."""
     cases = plan(options)
     package = import_suites(options.suites_root).__name__
-    fixtures = load_fixtures(package)
-    run_id = new_run_id()
-    path = options.results_dir / f"{run_id}.json"
-    report = progress or _Silent()
-    env: dict[str, str] = {}
-    started = [f for f in fixtures if env.update(f.start()) is None]
-    result = RunResult(run_id, _metadata(options, fixtures, len(cases)))
-    save(result, path)
-    try:
-        report.started(len(cases))
-        for case in cases:
-            report.case_started(case)
-            for fixture in started:
-                fixture.reset()
-            outcome = run_case(case, options, package, env)
-            result = result.with_benchmark(outcome)
-            save(result, path)
-            report.case_finished(case, outcome)
-        result = result.finished({"end_time": _now()})
-        save(result, path)
-    except KeyboardInterrupt:
-        # Keep every finished benchmark; the file says the run is incomplete.
-        save(replace(result, meta={**result.meta, "end_time": _now(), "interrupted": True}), path)
-        raise RunInterrupted(
-            f"interrupted: kept {len(result.benchmarks)} finished benchmarks in {path}"
-        ) from None
-    finally:
-        for fixture in started:
-            fixture.stop()
-    return result, path
+    with started_fixtures(package) as (fixtures, env):
+        setup = WorkerSetup(options.suites_root, package, options.settings, options.max_rss_mb, env)
+        run_id = new_run_id()
+        meta = run_metadata(options, fixtures, len(cases))
+        recorder = Recorder(RunResult(run_id, meta), options.results_dir / f"{run_id}.json", setup)
+        schedule = [(recorder, case) for case in cases]
+        execute([recorder], schedule, fixtures, progress or Silent())
+    return recorder.result, recorder.path
 
 
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
-
-
-def _metadata(options: RunOptions, fixtures: list[RunFixture], planned: int) -> dict[str, Any]:
+def run_metadata(options: RunOptions, fixtures: list[RunFixture], planned: int) -> dict[str, Any]:
     return {
         "harness_version": __version__,
-        "start_time": _now(),
+        "start_time": now(),
         "end_time": None,
         "command": list(options.command),
         "quick": options.quick,
@@ -131,98 +168,3 @@ def _metadata(options: RunOptions, fixtures: list[RunFixture], planned: int) -> 
         "fixtures": {f.name: f.metadata() for f in fixtures},
         "settings": vars(options.settings),
     }
-
-
-def run_case(case: Case, options: RunOptions, package: str, env: dict[str, str]) -> BenchmarkResult:
-    """Measure one case in a fresh worker process; failures become failed results."""
-    bench = case.benchmark
-    job = {
-        "suites_root": str(options.suites_root.resolve()),
-        "suites_package": package,
-        "module": bench.module,
-        "class_name": bench.class_name,
-        "method": bench.method,
-        "kind": bench.kind,
-        "param_index": list(case.param_index),
-        "settings": vars(options.settings),
-    }
-    started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="bench-worker-") as tmp:
-        cap = bench.max_rss_mb or options.max_rss_mb
-        outcome = _run_worker(job, Path(tmp), env, bench.timeout_s, cap)
-    elapsed = time.perf_counter() - started
-    base = {"id": case.id, "name": bench.name, "params": _jsonable(case.params)}
-    if outcome.get("status") != "ok":
-        status = "skipped" if outcome.get("status") == "skipped" else "failed"
-        return BenchmarkResult(**base, status=status, error=outcome["error"], duration_s=elapsed)
-    metrics = tuple(_metric(m) for m in outcome["metrics"])
-    return BenchmarkResult(**base, status="ok", metrics=metrics, duration_s=elapsed)
-
-
-def _metric(raw: dict[str, Any]) -> Metric:
-    samples = tuple(raw["samples"])
-    fields = {k: v for k, v in raw.items() if k != "samples"}
-    return Metric(**fields, samples=samples, summary=summarize(samples))
-
-
-def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
-    simple = (str, int, float, bool, type(None))
-    return {k: v if isinstance(v, simple) else repr(v) for k, v in params.items()}
-
-
-def _run_worker(
-    job: dict[str, Any], tmp: Path, env: dict[str, str], timeout_s: float, max_rss_mb: float
-) -> dict[str, Any]:
-    job_path, out_path, err_path = tmp / "job.json", tmp / "out.json", tmp / "stderr.txt"
-    job_path.write_text(json.dumps(job))
-    command = [sys.executable, "-m", "harness.worker", str(job_path), str(out_path)]
-    with err_path.open("wb") as stderr:
-        process = subprocess.Popen(
-            command,
-            env={**os.environ, **env},
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-            stdin=subprocess.DEVNULL,
-        )
-        failure = _supervise(process, timeout_s, max_rss_mb)
-    if failure:
-        return {"status": "failed", "error": failure}
-    if not out_path.exists():
-        tail = err_path.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
-        return {
-            "status": "failed",
-            "error": f"worker exited with code {process.returncode}: {tail[0]}",
-        }
-    return json.loads(out_path.read_text())
-
-
-def _supervise(process: subprocess.Popen[bytes], timeout_s: float, max_rss_mb: float) -> str | None:
-    """Wait for the worker; kill it past its timeout or memory cap and say why."""
-    deadline = time.monotonic() + timeout_s
-    watched = psutil.Process(process.pid)
-    try:
-        while process.poll() is None:
-            if time.monotonic() > deadline:
-                _kill(process)
-                return f"timed out after {timeout_s:g} s"
-            rss = _rss_mb(watched)
-            if rss > max_rss_mb:
-                _kill(process)
-                return f"memory cap exceeded: RSS {rss:.0f} MB > {max_rss_mb:g} MB"
-            time.sleep(0.02)
-    except KeyboardInterrupt:
-        _kill(process)
-        raise
-    return None
-
-
-def _rss_mb(process: psutil.Process) -> float:
-    try:
-        return process.memory_info().rss / 2**20
-    except psutil.Error:
-        return 0.0
-
-
-def _kill(process: subprocess.Popen[bytes]) -> None:
-    process.kill()
-    process.wait()

@@ -20,7 +20,7 @@ import pkgutil
 import re
 import sys
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -74,6 +74,51 @@ class Case:
             return self.benchmark.name
         args = ", ".join(f"{k}={v!r}" for k, v in self.params.items())
         return f"{self.benchmark.name}({args})"
+
+
+@dataclass(frozen=True)
+class CaseRef:
+    """A case reduced to what the runner and a worker need; JSON-friendly, so a plan made in
+    another process (another git revision's suites) can be carried back."""
+
+    id: str
+    name: str
+    params: dict[str, Any]
+    module: str
+    class_name: str | None
+    method: str
+    kind: str
+    param_index: tuple[int, ...]
+    timeout_s: float
+    max_rss_mb: float | None
+
+    @classmethod
+    def of(cls, case: Case) -> CaseRef:
+        b = case.benchmark
+        return cls(
+            id=case.id,
+            name=b.name,
+            params=_jsonable(case.params),
+            module=b.module,
+            class_name=b.class_name,
+            method=b.method,
+            kind=b.kind,
+            param_index=case.param_index,
+            timeout_s=b.timeout_s,
+            max_rss_mb=b.max_rss_mb,
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "param_index": list(self.param_index)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> CaseRef:
+        return cls(**{**data, "param_index": tuple(data["param_index"])})
+
+
+def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
+    simple = (str, int, float, bool, type(None))
+    return {k: v if isinstance(v, simple) else repr(v) for k, v in params.items()}
 
 
 def _normalise_params(obj: Any) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]:

@@ -18,7 +18,8 @@ from typing import Any
 
 from harness.fixtures import RunFixture, load_fixtures
 from harness.measure import SampleSettings, deep_size, peak_rss_of, time_samples
-from harness.suite import import_suites
+from harness.shard import parse_shard, select_shard
+from harness.suite import CaseRef, discover, import_suites, select
 
 
 @dataclass
@@ -185,7 +186,20 @@ def _observed(
     return metrics
 
 
+def print_plan(root: str, options_json: str) -> int:
+    """``--plan ROOT OPTIONS``: print the cases of the suites at ROOT as JSON (for ``--against``,
+    whose other revision's suites cannot be imported into the parent process)."""
+    options = json.loads(options_json)
+    cases = select(discover(Path(root)), options["suites"], options["pattern"], options["quick"])
+    if options.get("shard"):
+        cases = select_shard(cases, parse_shard(options["shard"]))
+    print(json.dumps([CaseRef.of(case).to_dict() for case in cases]))
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv and argv[0] == "--plan":
+        return print_plan(argv[1], argv[2])
     job_path, out_path = Path(argv[0]), Path(argv[1])
     job = json.loads(job_path.read_text())
     try:

@@ -14,7 +14,7 @@ from rich.progress import (
 )
 
 from harness.results import BenchmarkResult
-from harness.suite import Case
+from harness.suite import CaseRef
 
 
 class RunProgress:
@@ -43,10 +43,10 @@ class RunProgress:
     def started(self, total: int) -> None:
         self._progress.update(self._task, total=total, description="running")
 
-    def case_started(self, case: Case) -> None:
+    def case_started(self, case: CaseRef) -> None:
         self._progress.update(self._task, description=case.id[:60])
 
-    def case_finished(self, case: Case, result: BenchmarkResult) -> None:
+    def case_finished(self, case: CaseRef, result: BenchmarkResult) -> None:
         self._progress.advance(self._task)
         if result.status != "ok":
             colour = "red" if result.status == "failed" else "yellow"
