@@ -54,7 +54,10 @@ def run_case(case: CaseRef, setup: WorkerSetup) -> BenchmarkResult:
         status = "skipped" if outcome.get("status") == "skipped" else "failed"
         return BenchmarkResult(**base, status=status, error=outcome["error"], duration_s=elapsed)
     metrics = tuple(_metric(m) for m in outcome["metrics"])
-    return BenchmarkResult(**base, status="ok", metrics=metrics, duration_s=elapsed)
+    timeline = tuple(outcome.get("memory_timeline") or ())
+    return BenchmarkResult(
+        **base, status="ok", metrics=metrics, duration_s=elapsed, memory_timeline=timeline
+    )
 
 
 def _metric(raw: dict[str, Any]) -> Metric:

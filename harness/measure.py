@@ -114,11 +114,20 @@ class PeakRss:
         self.peak = max(self.peak, self._process.memory_info().rss)
 
 
-def peak_rss_of(func: Callable[[], Any]) -> int:
-    """Peak RSS of this process (bytes) while ``func`` runs."""
+TIMELINE_INTERVAL_S = 0.01
+
+
+def peak_rss_of(func: Callable[[], Any]) -> tuple[int, list[float]]:
+    """Peak RSS of this process (bytes) while ``func`` runs, and memory-profiler's timeline of
+    it (MiB, one value every ``TIMELINE_INTERVAL_S``)."""
+    from memory_profiler import memory_usage
+
     with PeakRss() as watcher:
-        func()
-    return watcher.peak
+        timeline = memory_usage(
+            (func, (), {}), interval=TIMELINE_INTERVAL_S, max_usage=False, include_children=False
+        )
+    peak = max(watcher.peak, int(max(timeline, default=0.0) * 2**20))
+    return peak, [round(v, 3) for v in timeline]
 
 
 def deep_size(obj: Any, seen: set[int] | None = None) -> int:

@@ -46,6 +46,8 @@ class BenchmarkResult:
     metrics: tuple[Metric, ...] = ()
     error: str | None = None
     duration_s: float = 0.0
+    # peakmem benchmarks: memory-profiler's RSS timeline of the last sample, MiB every 10 ms.
+    memory_timeline: tuple[float, ...] = ()
 
     def metric(self, name: str) -> Metric | None:
         return next((m for m in self.metrics if m.name == name), None)
@@ -81,6 +83,7 @@ def from_dict(data: dict[str, Any], source: str = "<memory>") -> RunResult:
                     "metrics": tuple(
                         Metric(**{**m, "samples": tuple(m["samples"])}) for m in b["metrics"]
                     ),
+                    "memory_timeline": tuple(b["memory_timeline"]),
                 }
             )
             for b in data["benchmarks"]

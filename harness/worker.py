@@ -111,8 +111,8 @@ class SampleCounters:
         return counts
 
 
-def measure(job: dict[str, Any]) -> list[dict[str, Any]]:
-    """Run the case described by ``job``; return its metrics."""
+def measure(job: dict[str, Any]) -> dict[str, Any]:
+    """Run the case described by ``job``; return its metrics (and a memory timeline)."""
     bound = bind(job)
     fixtures = load_fixtures(job["suites_package"])
     gather = SampleCounters(bound, fixtures, dict(os.environ))
@@ -131,19 +131,21 @@ def measure(job: dict[str, Any]) -> list[dict[str, Any]]:
             _metric("time", "s", "lower", "sampled", [s.wall_s for s in samples]),
             _metric("cpu_time", "s", "lower", "sampled", [s.cpu_s for s in samples]),
         ]
-        return metrics + _observed([s.counters for s in samples], gather, bound)
+        return {"metrics": metrics + _observed([s.counters for s in samples], gather, bound)}
     values: list[float] = []
+    timeline: list[float] = []
     counts: list[dict[str, float]] = []
     # A value benchmark is often a whole scenario: by default it gets the minimum of samples.
     for _ in range(settings.samples if repeat is not None else settings.min_samples):
         gather.before()
-        values.append(_single(kind, bound))
+        value, timeline = _single(kind, bound)
+        values.append(value)
         counts.append(gather.after())
         bound.teardown()
     unit = {"peakmem": "bytes", "mem": "bytes"}.get(kind) or _attr(bound, job, "unit", "unit")
     exact = kind == "track" and bool(_attr(bound, job, "exact", False))
     main = _metric(kind, unit, direction, "exact" if exact else "sampled", values)
-    return [main] + _observed(counts, gather, bound)
+    return {"metrics": [main] + _observed(counts, gather, bound), "memory_timeline": timeline}
 
 
 def with_repeat(settings: SampleSettings, repeat: Any) -> SampleSettings:
@@ -159,15 +161,17 @@ def with_repeat(settings: SampleSettings, repeat: Any) -> SampleSettings:
     return replace(settings, samples=count, min_samples=min(settings.min_samples, count))
 
 
-def _single(kind: str, bound: Bound) -> float:
+def _single(kind: str, bound: Bound) -> tuple[float, list[float]]:
+    """One value of a non-time benchmark, and for ``peakmem`` the memory timeline of it."""
     if kind == "peakmem":
-        return float(peak_rss_of(bound.func))
+        peak, timeline = peak_rss_of(bound.func)
+        return float(peak), timeline
     if kind == "mem":
-        return float(deep_size(bound.func()))
+        return float(deep_size(bound.func())), []
     value = bound.func()
     if not isinstance(value, int | float):
         raise TypeError(f"track benchmark returned {type(value).__name__}, not a number")
-    return float(value)
+    return float(value), []
 
 
 def _observed(
@@ -203,7 +207,7 @@ def main(argv: list[str]) -> int:
     job_path, out_path = Path(argv[0]), Path(argv[1])
     job = json.loads(job_path.read_text())
     try:
-        outcome: dict[str, Any] = {"status": "ok", "metrics": measure(job)}
+        outcome: dict[str, Any] = {"status": "ok", **measure(job)}
     except NotImplementedError as exc:
         # asv's convention: a setup that raises NotImplementedError skips the case.
         outcome = {"status": "skipped", "error": str(exc) or "skipped by its setup"}
