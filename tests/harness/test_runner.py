@@ -20,9 +20,9 @@ def test_good_benchmarks_give_samples_and_counters(sample_options: RunOptions) -
     assert summed.metric("items").kind == "exact"
     assert by_id["basic.track_answer"].metric("track").samples[0] == 42.0
     assert by_id["basic.track_answer"].metric("track").unit == "answers"
-    assert by_id["basic.peakmem_list"].metric("peakmem").samples[0] > 8_000_000
+    assert by_id["basic.peakmem_list"].metric("peakmem").samples[0] > 16_000_000
     timeline = by_id["basic.peakmem_list"].memory_timeline
-    assert len(timeline) >= 2 and max(timeline) - min(timeline) > 5  # MiB: the 8 MB list
+    assert len(timeline) >= 2 and max(timeline) - min(timeline) > 10  # MiB: the 16 MB list
     assert by_id["basic.Cold.time_once"].status == "ok"  # setup ran before every sample
     assert load(path) == result
     assert result.complete

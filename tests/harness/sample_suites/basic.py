@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 
 class Arithmetic:
     params = [[10, 100, 1000], ["a", "b"]]
@@ -41,7 +43,8 @@ track_answer.exact = True  # type: ignore[attr-defined]
 
 
 def peakmem_list() -> None:
-    hoard = [0] * 1_000_000
+    hoard = [0] * 2_000_000  # 16 MB, held long enough for the 10 ms timeline to see it
+    time.sleep(0.05)
     del hoard
 
 

@@ -1,0 +1,73 @@
+"""Calibration bookkeeping: injected slowdowns, pairing, rates."""
+
+from __future__ import annotations
+
+import pytest
+from scipy.stats import beta
+
+from harness.calibrate import Rate, calibrate, measured_run_noise, pairs, slowed
+from harness.errors import InputError
+from tests.harness.compare.factory import bench, counter, metric, noisy, run
+
+
+def _runs(count: int, cv: float = 0.03):  # noqa: ANN202
+    return [
+        run(
+            f"r{i}",
+            bench(
+                "x",
+                metric("time", noisy(100 + i, 1.0, cv)),
+                counter("requests", 5),
+                counter("zero", 0),
+            ),
+            bench("y", metric("ops", noisy(200 + i, 50.0, cv), unit="ops/s", direction="higher")),
+        )
+        for i in range(count)
+    ]
+
+
+def test_slowed_makes_every_metric_worse_in_its_own_direction() -> None:
+    worse = slowed(_runs(1)[0], 0.2)
+    original = _runs(1)[0]
+    x, y = worse.benchmarks
+    assert x.metric("time").samples[0] == pytest.approx(
+        original.benchmarks[0].metric("time").samples[0] * 1.2
+    )
+    assert x.metric("requests").samples[0] == pytest.approx(6.0)
+    assert y.metric("ops").samples[0] == pytest.approx(
+        original.benchmarks[1].metric("ops").samples[0] / 1.2
+    )
+
+
+def test_pairs_are_ordered_distinct_and_capped() -> None:
+    assert pairs(3, 100) == [(0, 1), (0, 2), (1, 0), (1, 2), (2, 0), (2, 1)]
+    capped = pairs(20, 50)
+    assert len(capped) == 50 and all(i != j for i, j in capped)
+
+
+def test_quiet_runs_give_no_false_alarms_and_full_detection_of_counters() -> None:
+    result = calibrate(_runs(6), rounds=1)
+    assert result.pairs == 30 and result.runs == 6
+    assert result.aa.exact == Rate(0, 30)  # the zero counter is left out: it cannot grow
+    assert result.ab.exact == Rate(30, 30)
+    assert result.aa.sampled.trials == 60 and result.aa.sampled.hits == 0
+    assert result.ab.sampled.value == 1.0
+
+
+def test_too_few_runs_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="at least 4 runs"):
+        calibrate(_runs(3), rounds=2)
+
+
+def test_rate_bounds_are_clopper_pearson() -> None:
+    rate = Rate(3, 400)
+    assert rate.value == 0.0075
+    assert rate.upper95 == pytest.approx(beta.ppf(0.95, 4, 397))
+    assert rate.lower95 == pytest.approx(beta.ppf(0.05, 3, 398))
+    assert Rate(0, 10).lower95 == 0.0 and Rate(10, 10).upper95 == 1.0
+
+
+def test_measured_run_noise_is_the_sd_of_log_medians() -> None:
+    noise = measured_run_noise(_runs(8, cv=0.1))
+    assert set(noise) == {"x"}  # "y" has no time metric
+    assert 0.0 < noise["x"] < 0.1

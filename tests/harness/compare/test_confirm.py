@@ -1,0 +1,68 @@
+"""Confirm before failing: re-measure suspects, pool their samples, judge again."""
+
+from __future__ import annotations
+
+from harness.compare import Status, confirm, judge, to_confirm
+from harness.results import RunResult
+from tests.harness.compare.factory import bench, counter, metric, noisy, run, timed
+
+
+class Remeasurer:
+    """Hands out prepared runs and records which ids were asked for."""
+
+    def __init__(self, *runs: RunResult | tuple[RunResult, RunResult]) -> None:
+        self.runs = list(runs)
+        self.asked: list[list[str]] = []
+
+    def __call__(self, ids: list[str]) -> RunResult | tuple[RunResult, RunResult]:
+        self.asked.append(ids)
+        return self.runs.pop(0)
+
+
+def test_a_fluke_is_pooled_away() -> None:
+    base = run("a", timed("x", 1, 1.0), timed("y", 2, 1.0))
+    fluke = run("b", timed("x", 3, 1.5), timed("y", 4, 1.0))
+    first = judge(base, fluke)
+    assert to_confirm(first) == ["x"]
+    again = Remeasurer(run("c", timed("x", 5, 1.0)), run("d", timed("x", 6, 1.0)))
+    final = confirm(first, again, rounds=2)
+    assert again.asked == [["x"]]  # after one round nothing was suspect any more
+    assert final.benchmark_status("x") is Status.UNCHANGED
+    assert final.rounds == 1 and final.remeasured == ("x",)
+    assert final.pooled_runs == {"x": (1, 2)}
+    pooled = next(b for b in final.current.benchmarks if b.id == "x").metric("time")
+    assert len(pooled.samples) == 20 and pooled.summary["n"] == 20
+
+
+def test_a_real_regression_survives_every_round() -> None:
+    base = run("a", timed("x", 1, 1.0))
+    slow = Remeasurer(run("c", timed("x", 5, 1.5)), run("d", timed("x", 6, 1.5)))
+    final = confirm(judge(base, run("b", timed("x", 3, 1.5))), slow, rounds=2)
+    assert len(slow.asked) == 2
+    assert final.benchmark_status("x") is Status.REGRESSED
+    assert final.pooled_runs == {"x": (1, 3)}
+
+
+def test_both_sides_are_pooled_when_the_remeasure_returns_a_pair() -> None:
+    base = run("a", timed("x", 1, 1.0))
+    pair = (run("c", timed("x", 7, 1.0)), run("d", timed("x", 8, 1.5)))
+    final = confirm(judge(base, run("b", timed("x", 3, 1.5))), Remeasurer(pair), rounds=1)
+    assert len(next(iter(final.baseline.benchmarks)).metric("time").samples) == 20
+    assert final.pooled_runs == {"x": (2, 2)}
+
+
+def test_exact_regressions_are_not_remeasured() -> None:
+    base = run("a", bench("x", metric("time", noisy(1, 1.0, 0.05)), counter("requests", 5)))
+    cur = run("b", bench("x", metric("time", noisy(2, 1.0, 0.05)), counter("requests", 6)))
+    never = Remeasurer()
+    final = confirm(judge(base, cur), never)
+    assert never.asked == [] and final.exit_code() == 1
+
+
+def test_a_failed_remeasure_keeps_the_earlier_samples_and_says_so() -> None:
+    base = run("a", timed("x", 1, 1.0))
+    broken = Remeasurer(run("c", bench("x", status="failed", error="boom")))
+    final = confirm(judge(base, run("b", timed("x", 3, 1.5))), broken, rounds=1)
+    assert final.benchmark_status("x") is Status.REGRESSED
+    assert any("re-measuring x failed (boom)" in w for w in final.warnings)
+    assert final.pooled_runs == {}

@@ -1,0 +1,145 @@
+"""Verdict rules and the judging of two runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from harness.compare import Policy, Status, judge
+from harness.errors import InputError
+from tests.harness.compare.factory import bench, counter, metric, noisy, run, timed
+
+ID = "suite.Bench.time_x(n=1)"
+
+
+def _one(base_samples, cur_samples, policy=None, **kw):  # noqa: ANN001, ANN202
+    base = run("a", bench(ID, metric("time", base_samples, **kw)))
+    cur = run("b", bench(ID, metric("time", cur_samples, **kw)))
+    comparison = judge(base, cur, policy or Policy())
+    (verdict,) = comparison.verdicts
+    return comparison, verdict
+
+
+def test_a_clear_slowdown_regresses_and_exits_1() -> None:
+    comparison, v = _one(noisy(1, 10.0, 0.05), noisy(2, 15.0, 0.05))
+    assert v.status is Status.REGRESSED
+    assert v.ratio == pytest.approx(1.5, rel=0.1)
+    assert v.ci_low > 1.0 and v.p_value < 0.01
+    assert comparison.exit_code() == 1
+
+
+def test_the_same_samples_are_unchanged() -> None:
+    samples = noisy(3, 10.0, 0.2)
+    comparison, v = _one(samples, samples)
+    assert v.status is Status.UNCHANGED and v.ratio == 1.0
+    assert comparison.exit_code() == 0
+
+
+def test_a_true_slowdown_of_exactly_the_threshold_is_caught() -> None:
+    # The point ratio may land below 1.2; the CI reaching 1.2 is what counts.
+    comparison, v = _one(noisy(4, 10.0, 0.03, 20), noisy(5, 12.0, 0.03, 20))
+    assert v.status is Status.REGRESSED
+
+
+def test_a_significant_change_smaller_than_the_threshold_is_unchanged() -> None:
+    _, v = _one(noisy(6, 10.0, 0.01, 20), noisy(7, 10.5, 0.01, 20))
+    assert v.status is Status.UNCHANGED
+    assert v.p_value < 0.01 and v.ci_high < 1.2
+    assert "smaller than threshold" in v.reason
+
+
+def test_higher_is_better_regresses_when_it_drops() -> None:
+    _, v = _one(noisy(8, 100.0, 0.03), noisy(9, 70.0, 0.03), direction="higher", unit="ops/s")
+    assert v.status is Status.REGRESSED
+
+
+def test_a_clear_speedup_improves() -> None:
+    comparison, v = _one(noisy(10, 10.0, 0.03), noisy(11, 6.0, 0.03))
+    assert v.status is Status.IMPROVED and comparison.exit_code() == 0
+
+
+def test_too_few_samples_past_the_threshold_are_uncertain_and_say_why() -> None:
+    comparison, v = _one((10.0, 11.0, 10.5), (14.0, 15.0, 14.5))
+    assert v.status is Status.UNCERTAIN
+    assert "need ≥5 per side" in v.reason
+    assert comparison.exit_code("regression") == 0
+    assert comparison.exit_code("uncertain") == 1
+
+
+def test_exact_counters_are_compared_exactly() -> None:
+    base = run("a", bench(ID, counter("requests", 10), counter("hits", 4), counter("misses", 2)))
+    cur = run("b", bench(ID, counter("requests", 11), counter("hits", 4), counter("misses", 1)))
+    statuses = {v.metric: v.status for v in judge(base, cur).verdicts}
+    assert statuses == {
+        "requests": Status.REGRESSED,
+        "hits": Status.UNCHANGED,
+        "misses": Status.IMPROVED,
+    }
+
+
+def test_new_missing_and_failed_benchmarks() -> None:
+    base = run("a", timed("kept", 1, 1.0), timed("gone", 2, 1.0), timed("broken", 3, 1.0))
+    cur = run(
+        "b",
+        timed("kept", 4, 1.0),
+        timed("added", 5, 1.0),
+        bench("broken", status="failed", error="ZeroDivisionError: boom"),
+    )
+    comparison = judge(base, cur)
+    by_bench = {b: comparison.benchmark_status(b) for b in comparison.benchmark_ids()}
+    assert by_bench == {
+        "kept": Status.UNCHANGED,
+        "added": Status.NEW,
+        "broken": Status.FAILED,
+        "gone": Status.MISSING,
+    }
+    assert comparison.exit_code() == 3
+    assert [v.status for v in comparison.sorted_verdicts()][0] is Status.FAILED
+
+
+def test_a_different_machine_makes_time_verdicts_uncertain_but_not_counters() -> None:
+    base = run("a", bench(ID, metric("time", noisy(1, 10.0, 0.05)), counter("requests", 5)))
+    machine = {"hostname": "laptop", "cpu_model": "Test CPU", "cores": 2}
+    cur = run(
+        "b",
+        bench(ID, metric("time", noisy(2, 15.0, 0.05)), counter("requests", 6)),
+        machine=machine,
+    )
+    guarded = judge(base, cur)
+    statuses = {v.metric: v.status for v in guarded.verdicts}
+    assert statuses == {"time": Status.UNCERTAIN, "requests": Status.REGRESSED}
+    assert any("hostname differs" in w for w in guarded.warnings)
+    allowed = judge(base, cur, Policy(allow_env_mismatch=True))
+    assert {v.metric: v.status for v in allowed.verdicts}["time"] is Status.REGRESSED
+
+
+def test_per_benchmark_threshold_overrides_the_default() -> None:
+    base, cur = noisy(12, 10.0, 0.01, 20), noisy(13, 13.0, 0.01, 20)
+    assert _one(base, cur)[1].status is Status.REGRESSED
+    loose = Policy(benchmark_thresholds={"suite.Bench.time_x": {"time": 0.5}})
+    _, v = _one(base, cur, loose)
+    assert v.status is Status.UNCHANGED and v.threshold == 0.5
+    by_metric = Policy(metric_thresholds={"time": 0.5})
+    assert _one(base, cur, by_metric)[1].threshold == 0.5
+
+
+def test_run_noise_turns_a_single_run_alarm_into_uncertain() -> None:
+    base, cur = noisy(14, 10.0, 0.02), noisy(15, 13.0, 0.02)
+    assert _one(base, cur)[1].status is Status.REGRESSED
+    _, v = _one(base, cur, Policy(run_noise=0.2))
+    assert v.status is Status.UNCERTAIN
+    assert v.ci_low < 1.0 < v.ci_high
+
+
+def test_verdicts_are_reproducible_and_independent_of_order() -> None:
+    one = run("a", timed("x", 1, 1.0, 0.2), timed("y", 2, 1.0, 0.2))
+    two = run("b", timed("x", 3, 1.1, 0.2), timed("y", 4, 1.1, 0.2))
+    swapped = run("b", *reversed(two.benchmarks))
+    first = {(v.benchmark, v.metric): v for v in judge(one, two).verdicts}
+    again = {(v.benchmark, v.metric): v for v in judge(one, swapped).verdicts}
+    assert first == again
+
+
+@pytest.mark.parametrize("bad", [{"threshold": 0.0}, {"alpha": 0.7}, {"run_noise": -1.0}])
+def test_invalid_policies_are_input_errors(bad: dict) -> None:
+    with pytest.raises(InputError):
+        Policy(**bad)
