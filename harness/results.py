@@ -46,7 +46,7 @@ class BenchmarkResult:
     metrics: tuple[Metric, ...] = ()
     error: str | None = None
     duration_s: float = 0.0
-    # peakmem benchmarks: memory-profiler's RSS timeline of the last sample, MiB every 10 ms.
+    # peakmem benchmarks: memory-profiler's RSS timeline of the first sample, MiB every 10 ms.
     memory_timeline: tuple[float, ...] = ()
 
     def metric(self, name: str) -> Metric | None:

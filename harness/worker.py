@@ -138,8 +138,9 @@ def measure(job: dict[str, Any]) -> dict[str, Any]:
     # A value benchmark is often a whole scenario: by default it gets the minimum of samples.
     for _ in range(settings.samples if repeat is not None else settings.min_samples):
         gather.before()
-        value, timeline = _single(kind, bound)
+        value, seen = _single(kind, bound)
         values.append(value)
+        timeline = timeline or seen  # the first sample's: later ones reuse freed memory
         counts.append(gather.after())
         bound.teardown()
     unit = {"peakmem": "bytes", "mem": "bytes"}.get(kind) or _attr(bound, job, "unit", "unit")
