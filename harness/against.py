@@ -96,6 +96,7 @@ def plan_in(path_dir: Path, options: RunOptions) -> list[CaseRef]:
         "pattern": options.pattern,
         "quick": options.quick,
         "shard": str(options.shard) if options.shard else None,
+        "ids": list(options.ids),
     }
     root = path_dir / options.suites_root.name
     command = [sys.executable, "-m", "harness.worker", "--plan", str(root), json.dumps(wanted)]

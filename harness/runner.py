@@ -34,6 +34,7 @@ class RunOptions:
     settings: SampleSettings = field(default_factory=SampleSettings)
     max_rss_mb: float = DEFAULT_MAX_RSS_MB
     shard: Shard | None = None
+    ids: tuple[str, ...] = ()  # only these case ids (re-measuring suspects)
     command: tuple[str, ...] = ()
 
 
@@ -92,7 +93,7 @@ def plan(options: RunOptions) -> list[CaseRef]:
     """The cases a run with ``options`` would measure, in order."""
     cases = select(discover(options.suites_root), options.suites, options.pattern, options.quick)
     cases = select_shard(cases, options.shard) if options.shard else cases
-    return [CaseRef.of(case) for case in cases]
+    return [CaseRef.of(c) for c in cases if not options.ids or c.id in options.ids]
 
 
 @contextmanager

@@ -198,7 +198,9 @@ def print_plan(root: str, options_json: str) -> int:
     cases = select(discover(Path(root)), options["suites"], options["pattern"], options["quick"])
     if options.get("shard"):
         cases = select_shard(cases, parse_shard(options["shard"]))
-    print(json.dumps([CaseRef.of(case).to_dict() for case in cases]))
+    ids = set(options.get("ids") or ())
+    refs = [CaseRef.of(case) for case in cases if not ids or case.id in ids]
+    print(json.dumps([ref.to_dict() for ref in refs]))
     return 0
 
 

@@ -41,6 +41,10 @@ class RunProgress:
         self._progress.stop()
 
     def started(self, total: int) -> None:
+        if self._progress.tasks[self._task].total is not None:
+            # A later phase of the same command (re-measuring suspects): a bar of its own.
+            self._task = self._progress.add_task("confirming", total=total)
+            return
         self._progress.update(self._task, total=total, description="running")
 
     def case_started(self, case: CaseRef) -> None:

@@ -9,11 +9,17 @@ import click
 from rich.console import Console
 
 from harness.baselines import check_name, save_baseline
+from harness.cli.compare import ReportOptions, emit, policy_options
 from harness.cli.progress import RunProgress
+from harness.compare import Policy
+from harness.compare.model import FAIL_ON
+from harness.compare.overrides import suite_thresholds
 from harness.errors import EXIT_FAILURE, EXIT_OK
 from harness.format import run_table
+from harness.gate import Gate, gated_run
 from harness.measure import SampleSettings
-from harness.runner import DEFAULT_MAX_RSS_MB, RunOptions, run
+from harness.report import FORMATS
+from harness.runner import DEFAULT_MAX_RSS_MB, RunOptions
 from harness.shard import parse_shard
 
 QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup_s=0.02)
@@ -63,6 +69,39 @@ QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup
     default=Path("baselines"),
     show_default=True,
 )
+@click.option(
+    "--compare",
+    metavar="BASELINE",
+    help="Judge the run against a baseline name or result file; exit 1 on a regression.",
+)
+@click.option(
+    "--against",
+    metavar="REV",
+    help="Also run git revision REV's suites, interleaved on this machine, and judge against it.",
+)
+@policy_options
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="regression", show_default=True)
+@click.option(
+    "--confirm-rounds",
+    type=click.IntRange(0, 5),
+    default=2,
+    show_default=True,
+    help="Re-measure suspected regressions up to this many times before the verdict.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(FORMATS),
+    default="console",
+    show_default=True,
+    help="Format of the verdict report.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the verdict report here instead of stdout.",
+)
 def run_command(
     suites: tuple[str, ...],
     pattern: str | None,
@@ -74,12 +113,29 @@ def run_command(
     max_rss_mb: float,
     baseline_name: str | None,
     baselines_dir: Path,
+    compare: str | None,
+    against: str | None,
+    threshold: float,
+    alpha: float,
+    run_noise: float,
+    allow_env_mismatch: bool,
+    fail_on: str,
+    confirm_rounds: int,
+    fmt: str,
+    output: Path | None,
 ) -> int:
     """Run benchmark SUITES (all by default) and write results/<run-id>.json.
 
     Each benchmark runs in a fresh worker process; the mock GitHub server runs once in its
     own process for the whole run. The results file is rewritten after every benchmark, so an
     interrupted run keeps what finished.
+
+    \b
+    Gating a merge:
+      bench run --compare main        judge against baselines/main.json (exact counters too)
+      bench run --against origin/main run that revision's suites too, interleaved, and judge
+
+    Exit codes: 0 ok, 1 regression, 2 bad input, 3 a benchmark failed.
     """
     if baseline_name:
         check_name(baseline_name)
@@ -97,14 +153,27 @@ def run_command(
         shard=parse_shard(shard_text) if shard_text else None,
         command=tuple(sys.argv),
     )
-    console = Console(stderr=True)
-    with RunProgress(console) as progress:
-        result, path = run(options, progress)
-    Console(width=None if sys.stdout.isatty() else 140).print(run_table(result))
-    click.echo(f"results: {path}")
+    policy = Policy(
+        threshold=threshold,
+        alpha=alpha,
+        benchmark_thresholds=suite_thresholds(suites_dir) if (compare or against) else {},
+        allow_env_mismatch=allow_env_mismatch,
+        run_noise=run_noise,
+    )
+    gate = Gate(policy, compare, against, confirm_rounds, baselines_dir, suites_dir.parent)
+    with RunProgress(Console(stderr=True)) as progress:
+        done = gated_run(options, gate, progress)
+    Console(width=None if sys.stdout.isatty() else 140).print(run_table(done.result))
+    click.echo(f"results: {done.path}")
+    if done.base_path:
+        click.echo(f"results of {against}: {done.base_path}")
     if baseline_name:
-        click.echo(f"baseline: {save_baseline(baselines_dir, baseline_name, result)}")
-    failed = [b for b in result.benchmarks if b.status == "failed"]
+        click.echo(f"baseline: {save_baseline(baselines_dir, baseline_name, done.result)}")
+    failed = [b for b in done.result.benchmarks if b.status == "failed"]
     if failed:
         click.echo(f"{len(failed)} benchmark(s) failed", err=True)
-    return EXIT_FAILURE if failed else EXIT_OK
+    code = EXIT_FAILURE if failed else EXIT_OK
+    if done.comparison is not None:
+        report = ReportOptions(fmt, output, None, results_dir, fail_on)
+        code = max(code, emit(done.comparison, report))
+    return code

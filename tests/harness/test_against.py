@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -86,3 +88,18 @@ def test_interleave_alternates_and_runs_new_cases_alone() -> None:
     assert sides == [
         ("base", "a"), ("current", "a"), ("current", "b"), ("base", "b"), ("current", "c"),
     ]  # fmt: skip
+
+
+def test_bench_run_against_judges_the_revision(repo: Path, tmp_path: Path) -> None:
+    command = [
+        sys.executable, "-m", "harness.cli", "run", "--against", "HEAD", "--samples", "3",
+        "--suites-dir", str(repo / "suites"), "--results-dir", str(tmp_path / "r"),
+        "--format", "json", "--confirm-rounds", "0",
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1, done.stderr  # the exact counter "version" went from 1 to 2
+    report = json.loads(done.stdout[done.stdout.index("{") :])
+    assert {(v["metric"], v["status"]) for v in report["verdicts"] if v["metric"] == "version"} == {
+        ("version", "regressed")
+    }
+    assert len(list((tmp_path / "r").glob("*.json"))) == 2

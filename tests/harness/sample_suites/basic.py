@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 
@@ -78,3 +79,13 @@ class NeedsService:
 
     def time_it(self) -> None:
         pass
+
+
+class Tunable:
+    """Its exact counter comes from the environment, so a test can make it regress."""
+
+    def time_requests(self) -> None:
+        self.requests = int(os.environ.get("SAMPLE_REQUESTS", "10"))
+
+    def counters(self) -> dict[str, int]:
+        return {"requests": self.requests}

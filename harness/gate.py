@@ -1,0 +1,75 @@
+"""A run that ends in a verdict: against a baseline (``--compare``) or a revision (``--against``).
+
+Suspects (regressed or uncertain time metrics) are re-measured before the final verdict and
+their samples pooled; re-measurements go to ``results/confirm/`` so they never pass for the
+latest run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from harness.against import run_against
+from harness.baselines import resolve
+from harness.compare import Comparison, Policy, confirm, judge
+from harness.errors import InputError
+from harness.results import RunResult
+from harness.runner import Progress, RunOptions, run
+
+CONFIRM_DIR = "confirm"
+
+
+@dataclass(frozen=True)
+class Gate:
+    """What a run is judged against, and how."""
+
+    policy: Policy
+    compare: str | None = None  # a baseline name or result file
+    against: str | None = None  # a git revision
+    confirm_rounds: int = 2
+    baselines_dir: Path = Path("baselines")
+    repo: Path = Path(".")
+
+
+@dataclass(frozen=True)
+class GatedRun:
+    result: RunResult
+    path: Path
+    comparison: Comparison | None = None
+    base_path: Path | None = None
+
+
+def _confirm_options(options: RunOptions, ids: list[str]) -> RunOptions:
+    return replace(options, ids=tuple(ids), results_dir=options.results_dir / CONFIRM_DIR)
+
+
+def gated_run(options: RunOptions, gate: Gate, progress: Progress | None = None) -> GatedRun:
+    """Run, then judge as ``gate`` says; without a gate, just run."""
+    if gate.compare and gate.against:
+        raise InputError("--compare and --against exclude each other: choose one")
+    if gate.against:
+        return _against(options, gate, progress)
+    baseline = resolve(gate.compare, gate.baselines_dir) if gate.compare else None
+    result, path = run(options, progress)
+    if baseline is None:
+        return GatedRun(result, path)
+    comparison = judge(baseline, result, gate.policy)
+
+    def remeasure(ids: list[str]) -> RunResult:
+        return run(_confirm_options(options, ids), progress)[0]
+
+    return GatedRun(result, path, confirm(comparison, remeasure, gate.confirm_rounds))
+
+
+def _against(options: RunOptions, gate: Gate, progress: Progress | None) -> GatedRun:
+    assert gate.against is not None
+    done = run_against(options, gate.against, gate.repo, progress)
+    comparison = judge(done.base, done.current, gate.policy)
+
+    def remeasure(ids: list[str]) -> tuple[RunResult, RunResult]:
+        again = run_against(_confirm_options(options, ids), gate.against or "", gate.repo, progress)
+        return again.base, again.current
+
+    comparison = confirm(comparison, remeasure, gate.confirm_rounds)
+    return GatedRun(done.current, done.current_path, comparison, done.base_path)
