@@ -52,6 +52,8 @@ def run(run_id: str, *benchmarks: BenchmarkResult, **meta: Any) -> RunResult:
     return RunResult(run_id, {**META, **meta}, tuple(benchmarks), complete=True)
 
 
-def timed(bench_id: str, seed: int, median: float, cv: float = 0.05, n: int = 10, **kw: Any):
+def timed(
+    bench_id: str, seed: int, median: float, cv: float = 0.05, n: int = 10, **kw: Any
+) -> BenchmarkResult:
     """A time benchmark with a ``time`` metric and a ``requests`` counter of 5."""
     return bench(bench_id, metric("time", noisy(seed, median, cv, n)), counter("requests", 5), **kw)

@@ -7,10 +7,11 @@ from scipy.stats import beta
 
 from harness.calibrate import Rate, calibrate, measured_run_noise, pairs, slowed
 from harness.errors import InputError
+from harness.results import RunResult
 from tests.harness.compare.factory import bench, counter, metric, noisy, run
 
 
-def _runs(count: int, cv: float = 0.03):  # noqa: ANN202
+def _runs(count: int, cv: float = 0.03) -> list[RunResult]:
     return [
         run(
             f"r{i}",

@@ -126,3 +126,19 @@ def test_history_command_prints_every_run(
     assert code == 0 and out.count("ms") >= 3 and "a" in out
     code, _, err = _bench(["history", "x", "--results-dir", str(tmp_path / "none")], capsys)
     assert code == 2 and "no such results directory" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "value"), [("20%", 0.2), ("0.2", 0.2), (" 35% ", 0.35), ("1.5", 1.5)]
+)
+def test_threshold_accepts_percent_or_fraction(text: str, value: float) -> None:
+    from harness.cli.compare import FRACTION
+
+    assert FRACTION.convert(text, None, None) == pytest.approx(value)
+
+
+def test_public_api_is_honest() -> None:
+    import harness.compare as api
+
+    assert {"judge", "confirm", "Policy", "Comparison", "Verdict", "Status"} <= set(api.__all__)
+    assert all(hasattr(api, name) for name in api.__all__)

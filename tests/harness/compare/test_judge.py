@@ -4,14 +4,19 @@ from __future__ import annotations
 
 import pytest
 
-from harness.compare import Policy, Status, judge
+from harness.compare import Comparison, Policy, Status, Verdict, judge
 from harness.errors import InputError
 from tests.harness.compare.factory import bench, counter, metric, noisy, run, timed
 
 ID = "suite.Bench.time_x(n=1)"
 
 
-def _one(base_samples, cur_samples, policy=None, **kw):  # noqa: ANN001, ANN202
+def _one(
+    base_samples: tuple[float, ...],
+    cur_samples: tuple[float, ...],
+    policy: Policy | None = None,
+    **kw: str,
+) -> tuple[Comparison, Verdict]:
     base = run("a", bench(ID, metric("time", base_samples, **kw)))
     cur = run("b", bench(ID, metric("time", cur_samples, **kw)))
     comparison = judge(base, cur, policy or Policy())
@@ -143,3 +148,12 @@ def test_verdicts_are_reproducible_and_independent_of_order() -> None:
 def test_invalid_policies_are_input_errors(bad: dict) -> None:
     with pytest.raises(InputError):
         Policy(**bad)
+
+
+@pytest.mark.parametrize("run_noise", [0.0, 0.1])
+def test_zero_medians_give_infinite_or_zero_ratios_not_nan(run_noise: float) -> None:
+    policy = Policy(run_noise=run_noise)
+    _, grew = _one((0.0,) * 10, noisy(16, 1.0, 0.1), policy)
+    assert grew.status is Status.REGRESSED and grew.ci_low == float("inf")
+    _, vanished = _one((1.0,) * 10, (0.0,) * 10, policy)
+    assert vanished.status is Status.IMPROVED and vanished.ratio == 0.0

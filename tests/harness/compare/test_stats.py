@@ -21,7 +21,9 @@ def test_bad_ratio_is_above_one_when_worse_in_either_direction() -> None:
         stats.bad_ratio(1.0, 1.0, "sideways")
 
 
-def _reference_bootstrap(base, cur, seed, resamples, confidence):  # noqa: ANN001, ANN202
+def _reference_bootstrap(
+    base: tuple[float, ...], cur: tuple[float, ...], seed: int, resamples: int, confidence: float
+) -> tuple[float, float]:
     """The same resampling scheme written as a plain loop."""
     rng = np.random.default_rng(seed)
     b, c = np.asarray(base), np.asarray(cur)
@@ -41,7 +43,7 @@ def test_bootstrap_ci_matches_a_plain_numpy_loop_with_the_same_seed() -> None:
 def test_bootstrap_ci_agrees_with_scipy_bootstrap() -> None:
     base, cur = noisy(3, 10.0, 0.1, 30), noisy(4, 13.0, 0.1, 30)
 
-    def ratio(b, c, axis):  # noqa: ANN001, ANN202
+    def ratio(b: np.ndarray, c: np.ndarray, axis: int) -> np.ndarray:
         return np.median(c, axis=axis) / np.median(b, axis=axis)
 
     reference = sps.bootstrap(

@@ -1,0 +1,162 @@
+"""``bench calibrate``: this machine's false-alarm rate and detection power, measured."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from harness.calibrate import Calibration, Rate, calibrate, measured_run_noise
+from harness.cli.compare import FRACTION, policy_options
+from harness.compare import Policy
+from harness.errors import EXIT_OK
+from harness.history import load_runs
+from harness.measure import SampleSettings
+from harness.results import RunResult
+from harness.runner import RunOptions, run
+
+
+def _rate(rate: Rate, bound: str) -> str:
+    """The rate, its counts, and the one-sided 95% bound that matters for it."""
+    if not rate.trials:
+        return "—"
+    limit = f"≤{rate.upper95:.1%}" if bound == "upper" else f"≥{rate.lower95:.1%}"
+    return f"{rate.value:.1%} ({rate.hits}/{rate.trials}; {limit} at 95%)"
+
+
+def table(result: Calibration) -> Table:
+    mode = "both sides" if result.both_sides else "current only"
+    grid = Table(
+        title=(
+            f"calibration: {result.runs} runs, {result.pairs} ordered pairs, "
+            f"{len(result.benchmarks)} benchmarks; slowdown {result.slowdown:.0%}; "
+            f"confirm {result.rounds} round(s), re-measuring {mode}"
+        ),
+        title_justify="left",
+    )
+    grid.add_column("comparisons")
+    grid.add_column("A/A false alarms (regressed)", justify="right")
+    grid.add_column(f"A/B detection of +{result.slowdown:.0%}", justify="right")
+    for label, aa, ab in (
+        ("sampled metrics (each)", result.aa.sampled, result.ab.sampled),
+        ("benchmarks (any sampled metric)", result.aa.benchmarks, result.ab.benchmarks),
+        ("exact counters (non-zero)", result.aa.exact, result.ab.exact),
+    ):
+        grid.add_row(label, _rate(aa, "upper"), _rate(ab, "lower"))
+    grid.add_row("A/A uncertain (sampled metrics)", _rate(result.aa.uncertain, "upper"), "")
+    return grid
+
+
+def per_benchmark(result: Calibration, noise: dict[str, float]) -> Table:
+    """Each benchmark's rates beside its measured run-to-run noise."""
+    grid = Table(title="per benchmark (any sampled metric)", title_justify="left")
+    grid.add_column("benchmark", overflow="fold")
+    grid.add_column("run-to-run noise of median time", justify="right")
+    grid.add_column("A/A false alarms", justify="right")
+    grid.add_column(f"A/B detection of +{result.slowdown:.0%}", justify="right")
+    for bench_id in result.benchmarks:
+        aa = result.aa.by_benchmark.get(bench_id, Rate())
+        ab = result.ab.by_benchmark.get(bench_id, Rate())
+        sd = f"±{noise[bench_id]:.1%}" if bench_id in noise else "—"
+        grid.add_row(
+            bench_id, sd, f"{aa.value:.1%} of {aa.trials}", f"{ab.value:.1%} of {ab.trials}"
+        )
+    return grid
+
+
+def _measure(count: int, options: RunOptions) -> list[RunResult]:
+    runs = []
+    for index in range(count):
+        click.echo(f"run {index + 1}/{count}", err=True)
+        runs.append(run(options)[0])
+    return runs
+
+
+@click.command("calibrate")
+@click.option("-b", "--bench", "pattern", metavar="REGEX", help="Only benchmarks whose id matches.")
+@click.option(
+    "--runs",
+    type=click.IntRange(4, 200),
+    default=12,
+    show_default=True,
+    help="Real runs to measure.",
+)
+@click.option("--samples", type=click.IntRange(3, 1000), default=10, show_default=True)
+@click.option("--quick", is_flag=True, help="Each suite's quick subset of parameters.")
+@click.option(
+    "--suites-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("suites"),
+    show_default=True,
+)
+@click.option(
+    "--from",
+    "from_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Use the stored results in this directory instead of measuring.",
+)
+@click.option(
+    "--keep",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the measured runs in this directory.",
+)
+@click.option(
+    "--slowdown", type=FRACTION, default=0.2, show_default="20%", help="Injected slowdown for A/B."
+)
+@click.option(
+    "--rounds", type=click.IntRange(0, 5), default=2, show_default=True, help="Confirmation rounds."
+)
+@click.option(
+    "--both-sides", is_flag=True, help="Confirmation re-measures the baseline too (--against mode)."
+)
+@click.option("--max-pairs", type=click.IntRange(1, 100_000), default=400, show_default=True)
+@policy_options
+def calibrate_command(
+    pattern: str | None,
+    runs: int,
+    samples: int,
+    quick: bool,
+    suites_dir: Path,
+    from_dir: Path | None,
+    keep: Path | None,
+    slowdown: float,
+    rounds: int,
+    both_sides: bool,
+    max_pairs: int,
+    threshold: float,
+    alpha: float,
+    run_noise: float,
+    allow_env_mismatch: bool,
+) -> int:
+    """Measure verdict quality: A/A false alarms and detection of an injected slowdown.
+
+    Measures RUNS real runs of the selected benchmarks (or reads them with --from), then judges
+    every ordered pair of runs as A/A, and again with the current side slowed down as A/B.
+    """
+    if from_dir is not None:
+        measured = load_runs(from_dir)
+    else:
+        with tempfile.TemporaryDirectory(prefix="bench-calibrate-") as tmp:
+            where = keep or Path(tmp)
+            settings = SampleSettings(samples=samples, max_time_s=60.0)
+            options = RunOptions(
+                suites_root=suites_dir,
+                results_dir=where,
+                pattern=pattern,
+                quick=quick,
+                settings=settings,
+            )
+            measured = _measure(runs, options)
+    policy = Policy(
+        threshold=threshold, alpha=alpha, allow_env_mismatch=allow_env_mismatch, run_noise=run_noise
+    )
+    result = calibrate(measured, policy, slowdown, rounds, both_sides, max_pairs)
+    console = Console()
+    console.print(table(result))
+    console.print(per_benchmark(result, measured_run_noise(measured)))
+    console.print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    return EXIT_OK

@@ -1,0 +1,187 @@
+"""``bench compare BASE CURRENT``: judge two stored results and report the verdicts.
+
+``emit`` is shared with ``bench run --compare``: it writes plots and the report and returns
+the exit code, so both commands report alike.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+from rich.console import Console
+
+from harness.atomic import write_atomic
+from harness.baselines import resolve
+from harness.compare import DEFAULT_ALPHA, DEFAULT_THRESHOLD, Comparison, Policy, judge
+from harness.compare.model import FAIL_ON
+from harness.compare.overrides import suite_thresholds
+from harness.plots import PlotSet, plots_dir, write_plots
+from harness.report import EXPORTERS, FORMATS, console, render
+
+
+class FractionType(click.ParamType):
+    """A fraction written as ``20%`` or ``0.2``."""
+
+    name = "fraction"
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, float):
+            return value
+        text = str(value).strip()
+        try:
+            number = float(text[:-1]) / 100.0 if text.endswith("%") else float(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a fraction: write it as 20% or 0.2", param, ctx)
+        if not 0.0 < number <= 10.0:
+            self.fail(f"{value!r} must be above 0 (e.g. 20% or 0.2)", param, ctx)
+        return number
+
+
+FRACTION = FractionType()
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """Where and how a comparison is reported."""
+
+    fmt: str = "console"
+    output: Path | None = None
+    plots: bool | None = None  # None: only for formats that show plots
+    results_dir: Path = Path("results")
+    fail_on: str = "regression"
+
+
+def emit(comparison: Comparison, options: ReportOptions) -> int:
+    """Write plots and the report (to ``output`` or stdout); return the exit code."""
+    exporter = EXPORTERS[options.fmt]
+    wanted = exporter.wants_plots if options.plots is None else options.plots
+    plots = (
+        write_plots(comparison, plots_dir(options.results_dir, comparison.current.run_id))
+        if wanted
+        else None
+    )
+    for warning in comparison.warnings:
+        click.echo(f"warning: {warning}", err=True)
+    if options.output is not None:
+        linked = _linked(plots, options.output) if plots and options.fmt == "markdown" else plots
+        write_atomic(options.output, render(options.fmt, comparison, linked))
+        click.echo(f"{options.fmt} report: {options.output}", err=True)
+    elif options.fmt == "console":
+        terminal = Console()
+        terminal.print(console.renderable(comparison, terminal.width))
+    else:
+        sys.stdout.write(render(options.fmt, comparison, plots))
+    if plots:
+        click.echo(f"plots: {plots_dir(options.results_dir, comparison.current.run_id)}", err=True)
+    return comparison.exit_code(options.fail_on)
+
+
+def _linked(plots: PlotSet, output: Path) -> PlotSet:
+    return plots.relative_to(output.resolve().parent) if plots else plots
+
+
+def policy_options(func: Any) -> Any:
+    """The options every judging command shares."""
+    for option in reversed(
+        [
+            click.option(
+                "--threshold",
+                type=FRACTION,
+                default=DEFAULT_THRESHOLD,
+                show_default="20%",
+                help="Worse than this (e.g. 20% or 0.2) can regress.",
+            ),
+            click.option(
+                "--alpha",
+                type=click.FloatRange(0.0, 0.5, min_open=True, max_open=True),
+                default=DEFAULT_ALPHA,
+                show_default=True,
+                help="Significance level.",
+            ),
+            click.option(
+                "--run-noise",
+                type=click.FloatRange(0.0, 2.0),
+                default=0.0,
+                show_default=True,
+                help="Run-to-run noise of a median on this machine (log SD, from bench calibrate).",
+            ),
+            click.option(
+                "--allow-env-mismatch",
+                is_flag=True,
+                help="Judge time metrics across machines or Pythons anyway.",
+            ),
+        ]
+    ):
+        func = option(func)
+    return func
+
+
+@click.command("compare")
+@click.argument("base")
+@click.argument("current")
+@policy_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="console", show_default=True)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write the report here instead of stdout.",
+)
+@click.option(
+    "--plots/--no-plots", default=None, help="Write PNG plots [default: for markdown and html]."
+)
+@click.option("--fail-on", type=click.Choice(FAIL_ON), default="regression", show_default=True)
+@click.option(
+    "--baselines-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("baselines"),
+    show_default=True,
+)
+@click.option(
+    "--results-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results"),
+    show_default=True,
+    help="Plots go to RESULTS_DIR/<run-id>/plots/.",
+)
+@click.option(
+    "--suites-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Read per-benchmark thresholds from this suites package.",
+)
+def compare_command(
+    base: str,
+    current: str,
+    threshold: float,
+    alpha: float,
+    run_noise: float,
+    allow_env_mismatch: bool,
+    fmt: str,
+    output: Path | None,
+    plots: bool | None,
+    fail_on: str,
+    baselines_dir: Path,
+    results_dir: Path,
+    suites_dir: Path | None,
+) -> int:
+    """Judge CURRENT against BASE (result files or baseline names).
+
+    Exit codes: 0 nothing regressed, 1 regressed (or uncertain with --fail-on uncertain),
+    2 bad input, 3 a benchmark failed.
+    """
+    policy = Policy(
+        threshold=threshold,
+        alpha=alpha,
+        benchmark_thresholds=suite_thresholds(suites_dir) if suites_dir else {},
+        allow_env_mismatch=allow_env_mismatch,
+        run_noise=run_noise,
+    )
+    comparison = judge(resolve(base, baselines_dir), resolve(current, baselines_dir), policy)
+    return emit(comparison, ReportOptions(fmt, output, plots, results_dir, fail_on))

@@ -1,0 +1,50 @@
+"""``bench plot BASE CURRENT``: the PNG plots of a comparison, under RESULTS_DIR/<run-id>/plots/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from harness.baselines import resolve
+from harness.cli.compare import policy_options
+from harness.compare import Policy, judge
+from harness.errors import EXIT_OK
+from harness.plots import plots_dir, write_plots
+
+
+@click.command("plot")
+@click.argument("base")
+@click.argument("current")
+@policy_options
+@click.option(
+    "--baselines-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("baselines"),
+    show_default=True,
+)
+@click.option(
+    "--results-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results"),
+    show_default=True,
+)
+def plot_command(
+    base: str,
+    current: str,
+    threshold: float,
+    alpha: float,
+    run_noise: float,
+    allow_env_mismatch: bool,
+    baselines_dir: Path,
+    results_dir: Path,
+) -> int:
+    """Write the plots of CURRENT against BASE and print their paths."""
+    policy = Policy(
+        threshold=threshold, alpha=alpha, allow_env_mismatch=allow_env_mismatch, run_noise=run_noise
+    )
+    comparison = judge(resolve(base, baselines_dir), resolve(current, baselines_dir), policy)
+    plots = write_plots(comparison, plots_dir(results_dir, comparison.current.run_id))
+    for path in plots.all():
+        click.echo(str(path))
+    return EXIT_OK

@@ -1,0 +1,54 @@
+"""``bench report BASE CURRENT``: a report of a comparison, without gating on it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from harness.baselines import resolve
+from harness.cli.compare import ReportOptions, emit, policy_options
+from harness.compare import Policy, judge
+from harness.errors import EXIT_OK
+from harness.report import FORMATS
+
+
+@click.command("report")
+@click.argument("base")
+@click.argument("current")
+@policy_options
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
+@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--plots/--no-plots", default=None, help="[default: for markdown and html]")
+@click.option(
+    "--baselines-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("baselines"),
+    show_default=True,
+)
+@click.option(
+    "--results-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("results"),
+    show_default=True,
+)
+def report_command(
+    base: str,
+    current: str,
+    threshold: float,
+    alpha: float,
+    run_noise: float,
+    allow_env_mismatch: bool,
+    fmt: str,
+    output: Path | None,
+    plots: bool | None,
+    baselines_dir: Path,
+    results_dir: Path,
+) -> int:
+    """Report CURRENT against BASE in any format; exits 0 whatever the verdicts."""
+    policy = Policy(
+        threshold=threshold, alpha=alpha, allow_env_mismatch=allow_env_mismatch, run_noise=run_noise
+    )
+    comparison = judge(resolve(base, baselines_dir), resolve(current, baselines_dir), policy)
+    emit(comparison, ReportOptions(fmt, output, plots, results_dir))
+    return EXIT_OK

@@ -1,0 +1,108 @@
+"""Judging a current run against a baseline run: one verdict per benchmark metric."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import replace
+
+from harness.compare.environment import env_mismatches
+from harness.compare.model import Comparison, Status, Verdict
+from harness.compare.policy import Policy
+from harness.compare.rules import judge_metric
+from harness.results import BenchmarkResult, RunResult
+
+GUARDED_STATUSES = (Status.REGRESSED, Status.IMPROVED)
+
+
+def judge(
+    baseline: RunResult,
+    current: RunResult,
+    policy: Policy | None = None,
+    pooled: Mapping[str, tuple[int, int]] | None = None,
+) -> Comparison:
+    """Compare every benchmark of ``current`` with the same id in ``baseline``.
+
+    ``pooled`` says, per benchmark id, how many runs were pooled into the baseline and the
+    current samples (one each when absent); ``confirm`` keeps it up to date.
+    """
+    policy = policy or Policy()
+    pooled = dict(pooled or {})
+    warnings = env_mismatches(baseline, current)
+    guard = bool(warnings) and not policy.allow_env_mismatch
+    if warnings:
+        tail = "time verdicts are uncertain" if guard else "compared anyway (--allow-env-mismatch)"
+        warnings = [f"environment: {w}; {tail}" for w in warnings]
+    warnings += [
+        f"{name} run {r.run_id} is incomplete" for name, r in _incomplete(baseline, current)
+    ]
+    verdicts = list(_all_verdicts(baseline, current, policy, pooled))
+    if guard:
+        verdicts = [_guarded(v) for v in verdicts]
+    return Comparison(
+        baseline, current, policy, tuple(verdicts), tuple(warnings), pooled_runs=pooled
+    )
+
+
+def _incomplete(baseline: RunResult, current: RunResult) -> list[tuple[str, RunResult]]:
+    return [(n, r) for n, r in (("baseline", baseline), ("current", current)) if not r.complete]
+
+
+def _all_verdicts(
+    baseline: RunResult,
+    current: RunResult,
+    policy: Policy,
+    pooled: Mapping[str, tuple[int, int]],
+) -> Iterator[Verdict]:
+    before = {b.id: b for b in baseline.benchmarks}
+    after = {b.id: b for b in current.benchmarks}
+    for bench_id, cur in after.items():
+        runs = pooled.get(bench_id, (1, 1))
+        yield from _benchmark_verdicts(before.get(bench_id), cur, policy, runs)
+    for bench_id in before:
+        if bench_id not in after:
+            yield Verdict(bench_id, None, Status.MISSING, "not in the current run")
+
+
+def _benchmark_verdicts(
+    base: BenchmarkResult | None,
+    cur: BenchmarkResult,
+    policy: Policy,
+    runs: tuple[int, int],
+) -> Iterator[Verdict]:
+    if cur.status != "ok":
+        yield Verdict(cur.id, None, Status.FAILED, cur.error or "failed")
+    elif base is None:
+        yield Verdict(cur.id, None, Status.NEW, "not in the baseline")
+    elif base.status != "ok":
+        yield Verdict(cur.id, None, Status.NEW, f"failed in the baseline: {base.error}")
+    else:
+        yield from _metric_verdicts(base, cur, policy, runs)
+
+
+def _metric_verdicts(
+    base: BenchmarkResult, cur: BenchmarkResult, policy: Policy, runs: tuple[int, int]
+) -> Iterator[Verdict]:
+    for metric in cur.metrics:
+        old = base.metric(metric.name)
+        if old is None or not old.samples:
+            yield Verdict(cur.id, metric.name, Status.NEW, "not in the baseline", metric.kind)
+        elif not metric.samples:
+            yield Verdict(cur.id, metric.name, Status.MISSING, "no samples", metric.kind)
+        else:
+            threshold = policy.threshold_for(cur.id, cur.name, metric.name)
+            yield judge_metric(cur.id, old, metric, threshold, policy, runs)
+    for old in base.metrics:
+        if cur.metric(old.name) is None:
+            yield Verdict(cur.id, old.name, Status.MISSING, "not in the current run", old.kind)
+
+
+def _guarded(verdict: Verdict) -> Verdict:
+    """Noisy verdicts across environments become uncertain; exact counters stay as they are."""
+    if verdict.kind != "sampled" or verdict.status not in GUARDED_STATUSES:
+        return verdict
+    return replace(
+        verdict,
+        status=Status.UNCERTAIN,
+        reason=f"{verdict.status.value} but environments differ",
+        env_guarded=True,
+    )

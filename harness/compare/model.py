@@ -1,0 +1,102 @@
+"""The records of a comparison: verdict statuses, one verdict per metric, the whole comparison."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from harness.compare.policy import Policy
+from harness.errors import EXIT_FAILURE, EXIT_OK, EXIT_REGRESSION
+from harness.results import RunResult
+
+FAIL_ON = ("regression", "uncertain")
+
+
+class Status(StrEnum):
+    """What a comparison concluded about one metric (or a whole benchmark)."""
+
+    FAILED = "failed"
+    REGRESSED = "regressed"
+    UNCERTAIN = "uncertain"
+    MISSING = "missing"
+    NEW = "new"
+    IMPROVED = "improved"
+    UNCHANGED = "unchanged"
+
+    @property
+    def severity(self) -> int:
+        """0 is the most severe; reports sort by it."""
+        return list(Status).index(self)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The verdict on one metric of one benchmark (``metric`` is None for whole benchmarks).
+
+    ``ratio`` and its CI are in the metric's bad direction: above 1 is worse.
+    """
+
+    benchmark: str
+    metric: str | None
+    status: Status
+    reason: str
+    kind: str = ""
+    unit: str = ""
+    direction: str = "lower"
+    ratio: float | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    p_value: float | None = None
+    baseline_median: float | None = None
+    current_median: float | None = None
+    baseline_n: int = 0
+    current_n: int = 0
+    threshold: float | None = None
+    env_guarded: bool = False
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Every verdict of a baseline/current pair, the warnings, and the confirmation history."""
+
+    baseline: RunResult
+    current: RunResult
+    policy: Policy
+    verdicts: tuple[Verdict, ...]
+    warnings: tuple[str, ...] = ()
+    rounds: int = 0
+    remeasured: tuple[str, ...] = ()
+    pooled_runs: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def counts(self) -> Counter[Status]:
+        return Counter(v.status for v in self.verdicts)
+
+    def has(self, status: Status) -> bool:
+        return any(v.status is status for v in self.verdicts)
+
+    def sorted_verdicts(self) -> list[Verdict]:
+        """Most severe first; then by benchmark id and metric for a stable order."""
+        return sorted(self.verdicts, key=lambda v: (v.status.severity, v.benchmark, v.metric or ""))
+
+    def benchmark_ids(self) -> list[str]:
+        return list(dict.fromkeys(v.benchmark for v in self.verdicts))
+
+    def benchmark_status(self, benchmark_id: str) -> Status:
+        """The worst verdict among the benchmark's metrics."""
+        statuses = [v.status for v in self.verdicts if v.benchmark == benchmark_id]
+        return min(statuses, key=lambda s: s.severity, default=Status.MISSING)
+
+    def exit_code(self, fail_on: str = "regression") -> int:
+        """3 if a benchmark failed, else 1 if one regressed (or was uncertain with
+        ``fail_on="uncertain"``), else 0. A failure outranks a regression: the comparison is
+        incomplete, and CI fails either way."""
+        if fail_on not in FAIL_ON:
+            raise ValueError(f"fail_on must be one of {FAIL_ON}, not {fail_on!r}")
+        if self.has(Status.FAILED):
+            return EXIT_FAILURE
+        if self.has(Status.REGRESSED):
+            return EXIT_REGRESSION
+        if fail_on == "uncertain" and self.has(Status.UNCERTAIN):
+            return EXIT_REGRESSION
+        return EXIT_OK

@@ -1,0 +1,66 @@
+"""The policy of a comparison: thresholds (with overrides), significance level, guards."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from harness.errors import InputError
+
+DEFAULT_THRESHOLD = 0.20
+DEFAULT_ALPHA = 0.01
+ALL_METRICS = "*"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """How strict a comparison is.
+
+    ``benchmark_thresholds`` maps a benchmark id (``name(params)``) or name to metric name
+    (or ``"*"`` for every metric) to a fraction; ``metric_thresholds`` maps a metric name to a
+    fraction. The most specific match wins: id, then name, then metric, then ``threshold``.
+
+    ``run_noise`` is this machine's run-to-run noise of a median (the SD of its log, as
+    ``bench calibrate`` measures it); 0 trusts the samples of one run to show all the noise.
+    """
+
+    threshold: float = DEFAULT_THRESHOLD
+    alpha: float = DEFAULT_ALPHA
+    benchmark_thresholds: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
+    metric_thresholds: Mapping[str, float] = field(default_factory=dict)
+    allow_env_mismatch: bool = False
+    run_noise: float = 0.0
+    resamples: int = 2000
+    seed: int = 0
+
+    def __post_init__(self) -> None:
+        _check_threshold(self.threshold, "threshold")
+        if not 0.0 < self.alpha < 0.5:
+            raise InputError(f"alpha must be between 0 and 0.5, not {self.alpha:g}")
+        if not 0.0 <= self.run_noise <= 2.0:
+            raise InputError(f"run noise must be between 0 and 2 (log SD), not {self.run_noise:g}")
+        if self.resamples < 100:
+            raise InputError(f"resamples must be at least 100, not {self.resamples}")
+        for value in self.metric_thresholds.values():
+            _check_threshold(value, "metric threshold")
+        for per_metric in self.benchmark_thresholds.values():
+            for value in per_metric.values():
+                _check_threshold(value, "benchmark threshold")
+
+    @property
+    def confidence(self) -> float:
+        """CI level: two-sided 1 - 2α, so each bound alone is a one-sided test at α."""
+        return 1.0 - 2.0 * self.alpha
+
+    def threshold_for(self, benchmark_id: str, benchmark_name: str, metric: str) -> float:
+        for key in (benchmark_id, benchmark_name):
+            per_metric = self.benchmark_thresholds.get(key, {})
+            for metric_key in (metric, ALL_METRICS):
+                if metric_key in per_metric:
+                    return float(per_metric[metric_key])
+        return float(self.metric_thresholds.get(metric, self.threshold))
+
+
+def _check_threshold(value: float, what: str) -> None:
+    if not 0.0 < value <= 10.0:
+        raise InputError(f"{what} must be a fraction above 0 (e.g. 0.2 for 20%), not {value:g}")

@@ -1,0 +1,42 @@
+"""Exporters of a comparison: one small module per format behind one interface.
+
+Each format's ``render(comparison, plots) -> str`` returns the whole document; where it goes
+(stdout, a file, a PR comment) is the caller's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from harness.compare import Comparison
+from harness.plots import PlotSet
+from harness.report import console, html, json, junit, markdown
+
+
+@dataclass(frozen=True)
+class Exporter:
+    """A report format: its name, the usual file suffix, and its renderer."""
+
+    name: str
+    suffix: str
+    render: Callable[[Comparison, PlotSet | None], str]
+    wants_plots: bool = False
+
+
+EXPORTERS: dict[str, Exporter] = {
+    "console": Exporter("console", ".txt", console.render),
+    "markdown": Exporter("markdown", ".md", markdown.render, wants_plots=True),
+    "json": Exporter("json", ".json", json.render),
+    "junit": Exporter("junit", ".xml", junit.render),
+    "html": Exporter("html", ".html", html.render, wants_plots=True),
+}
+FORMATS = tuple(EXPORTERS)
+
+
+def render(fmt: str, comparison: Comparison, plots: PlotSet | None = None) -> str:
+    """The report of ``comparison`` in format ``fmt`` (one of ``FORMATS``)."""
+    return EXPORTERS[fmt].render(comparison, plots)
+
+
+__all__ = ["EXPORTERS", "FORMATS", "Exporter", "render"]

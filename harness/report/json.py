@@ -1,0 +1,72 @@
+"""JSON report: the verdicts and the policy, in a versioned format.
+
+Format history (bump FORMAT_VERSION on every change):
+  1 — first version: runs, policy, warnings, confirmation, verdicts, exit codes.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict
+from typing import Any
+
+from harness.compare import Comparison, Verdict
+from harness.plots import PlotSet
+from harness.results import RunResult
+
+FORMAT_NAME = "bench-comparison"
+FORMAT_VERSION = 1
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no infinity: a non-finite number becomes null."""
+    return None if isinstance(value, float) and not math.isfinite(value) else value
+
+
+def _verdict(v: Verdict) -> dict[str, Any]:
+    return {k: _finite(val) for k, val in asdict(v).items()} | {"status": v.status.value}
+
+
+def _run(run: RunResult) -> dict[str, Any]:
+    meta = run.meta
+    return {
+        "run_id": run.run_id,
+        "complete": run.complete,
+        "start_time": meta.get("start_time"),
+        "git": meta.get("git"),
+        "machine": meta.get("machine"),
+        "python": meta.get("python"),
+    }
+
+
+def to_dict(comparison: Comparison, plots: PlotSet | None = None) -> dict[str, Any]:
+    policy = comparison.policy
+    return {
+        "format": FORMAT_NAME,
+        "format_version": FORMAT_VERSION,
+        "baseline": _run(comparison.baseline),
+        "current": _run(comparison.current),
+        "policy": {
+            "threshold": policy.threshold,
+            "alpha": policy.alpha,
+            "confidence": policy.confidence,
+            "benchmark_thresholds": {k: dict(v) for k, v in policy.benchmark_thresholds.items()},
+            "metric_thresholds": dict(policy.metric_thresholds),
+            "allow_env_mismatch": policy.allow_env_mismatch,
+        },
+        "counts": {s.value: n for s, n in comparison.counts().items()},
+        "exit_code": {
+            "regression": comparison.exit_code("regression"),
+            "uncertain": comparison.exit_code("uncertain"),
+        },
+        "warnings": list(comparison.warnings),
+        "rounds": comparison.rounds,
+        "remeasured": list(comparison.remeasured),
+        "verdicts": [_verdict(v) for v in comparison.sorted_verdicts()],
+        "plots": [p.as_posix() for p in plots.all()] if plots else [],
+    }
+
+
+def render(comparison: Comparison, plots: PlotSet | None = None) -> str:
+    return json.dumps(to_dict(comparison, plots), indent=1, ensure_ascii=False) + "\n"
