@@ -1,0 +1,111 @@
+"""pytest-benchmark micro suites: their JSON imported as bench results, and a real run of them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from harness.errors import InputError
+from harness.micro import MAX_SAMPLES, bench_id, import_pytest_benchmark, nodeid_of, run_micro
+from harness.results import RunResult, from_dict, to_dict
+from harness.suite import discover
+
+DATA = Path(__file__).parent / "data" / "pytest_benchmark.json"  # a real pytest-benchmark run
+SUITES = Path(__file__).resolve().parents[3] / "suites"
+FAILING = """
+import pytest
+
+
+def test_fast(benchmark):
+    benchmark(sum, range(10))
+
+
+@pytest.mark.parametrize("size", [1, 2])
+def test_breaks(benchmark, size):
+    benchmark(sum, range(size))
+    assert size == 1, "size 2 is broken"
+
+
+def test_skipped(benchmark):
+    pytest.skip("needs a service")
+"""
+
+
+def test_recorded_json_becomes_one_sampled_time_metric_per_test() -> None:
+    data = json.loads(DATA.read_text())
+    results = {r.id: r for r in import_pytest_benchmark(data)}
+    assert list(results) == [
+        "micro.test_cache.test_cache_key",
+        "micro.test_cache.test_get[file]",
+        "micro.test_cache.test_get[memory]",
+    ]
+    for raw in data["benchmarks"]:
+        result = results[bench_id(raw["fullname"])]
+        (metric,) = result.metrics
+        assert (metric.name, metric.unit, metric.kind, metric.direction) == (
+            "time", "s", "sampled", "lower",
+        )  # fmt: skip
+        assert metric.samples == tuple(raw["stats"]["data"])  # the real rounds, not only stats
+        assert metric.summary["median"] == pytest.approx(raw["stats"]["median"])
+        assert result.status == "ok"
+    assert results["micro.test_cache.test_get[file]"].params == {"backend": "file"}
+    assert results["micro.test_cache.test_get[file]"].name == "micro.test_cache.test_get"
+    assert results["micro.test_cache.test_cache_key"].params == {}
+
+
+def test_imported_results_survive_the_result_format() -> None:
+    results = import_pytest_benchmark(json.loads(DATA.read_text()))
+    run = RunResult("r", {}, tuple(results), True)
+    assert from_dict(json.loads(json.dumps(to_dict(run)))) == run
+
+
+def test_json_without_round_data_is_refused() -> None:
+    data = json.loads(DATA.read_text())
+    del data["benchmarks"][0]["stats"]["data"]
+    with pytest.raises(InputError, match="no per-round data"):
+        import_pytest_benchmark(data)
+
+
+def test_many_rounds_are_thinned_evenly() -> None:
+    data = json.loads(DATA.read_text())
+    data["benchmarks"][0]["stats"]["data"] = [float(i) for i in range(3 * MAX_SAMPLES)]
+    metric = import_pytest_benchmark(data)[0].metrics[0]
+    assert len(metric.samples) == MAX_SAMPLES
+    assert metric.samples[:3] == (0.0, 3.0, 6.0)
+
+
+def test_ids_and_node_ids_round_trip(tmp_path: Path) -> None:
+    node = "suites/micro/test_cache.py::test_get[file]"
+    assert bench_id(node) == "micro.test_cache.test_get[file]"
+    assert nodeid_of(bench_id(node), Path("suites/micro")) == node
+    assert bench_id("a/test_x.py::TestY::test_z[0.5]") == "micro.test_x.TestY.test_z[0.5]"
+
+
+def test_a_real_run_records_failures_and_skips(tmp_path: Path) -> None:
+    root = tmp_path / "suites" / "micro"
+    root.mkdir(parents=True)
+    (root / "test_some.py").write_text(FAILING)
+    results = {r.id: r for r in run_micro(quick=True, root=root)}
+    assert set(results) == {
+        "micro.test_some.test_fast",
+        "micro.test_some.test_breaks[1]",
+        "micro.test_some.test_breaks[2]",
+        "micro.test_some.test_skipped",
+    }
+    assert results["micro.test_some.test_fast"].status == "ok"
+    assert len(results["micro.test_some.test_fast"].metrics[0].samples) >= 5
+    broken = results["micro.test_some.test_breaks[2]"]
+    assert broken.status == "failed" and "size 2 is broken" in (broken.error or "")
+    assert broken.params == {"size": 2} and broken.metrics == ()
+    skipped = results["micro.test_some.test_skipped"]
+    assert skipped.status == "skipped" and "needs a service" in (skipped.error or "")
+    only = run_micro(quick=True, root=root, ids=["micro.test_some.test_breaks[1]"])
+    assert [r.id for r in only] == ["micro.test_some.test_breaks[1]"]
+
+
+def test_neither_asv_nor_bench_discovery_collects_the_micro_suites() -> None:
+    assert (SUITES / "micro").is_dir() and not (SUITES / "micro" / "__init__.py").exists()
+    assert discover(SUITES)
+    assert not [b for b in discover(SUITES) if ".micro." in b.module or "test_" in b.method]
