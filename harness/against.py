@@ -135,7 +135,9 @@ def run_against(
         base_cases = plan_in(path_dir, options)
         meta = run_metadata(options, fixtures, len(cases))
         against = {"rev": rev, "commit": commit}
-        base_id, current_id = new_run_id(), new_run_id()
+        base_id = current_id = new_run_id()
+        while current_id == base_id:  # ids have microseconds; two calls can still meet
+            current_id = new_run_id()
         base_meta = {**meta, "git": git_info(tree), "role": "base", "against": against}
         current_meta = {**meta, "against": {**against, "base_run_id": base_id}}
         base = Recorder(
@@ -153,4 +155,6 @@ def run_against(
         )
         schedule = interleave(base, base_cases, current, cases)
         execute([base, current], schedule, fixtures, progress or Silent())
+        base.finish()
+        current.finish()
     return AgainstRun(base.result, current.result, base.path, current.path)

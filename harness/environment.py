@@ -12,7 +12,7 @@ from typing import Any
 
 import psutil
 
-PACKAGES = ("bench", "requests", "aiohttp", "click", "rich", "psutil", "scipy", "numpy", "asv")
+PACKAGES = ("bench", "requests", "orjson", "click", "rich", "psutil", "scipy", "numpy", "asv")
 
 
 def cpu_model() -> str:

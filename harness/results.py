@@ -2,6 +2,7 @@
 
 Format history (bump FORMAT_VERSION and add a step to MIGRATIONS on every change):
   1 — first version: run metadata, benchmarks with metrics, samples and summaries.
+  2 — benchmarks gain ``memory_timeline`` (memory-profiler's RSS timeline of peakmem cases).
 """
 
 from __future__ import annotations
@@ -15,12 +16,19 @@ from typing import Any
 from harness.atomic import write_atomic
 from harness.errors import InputError
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 FORMAT_NAME = "bench-result"
 SCHEMA_PATH = Path(__file__).parent / "schema" / f"result-v{FORMAT_VERSION}.schema.json"
 
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 recorded no memory timelines: every benchmark gets an empty one."""
+    benchmarks = [{**b, "memory_timeline": []} for b in data["benchmarks"]]
+    return {**data, "format_version": 2, "benchmarks": benchmarks}
+
+
 # Steps from version N to N+1, applied in order to older files.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
 
 
 @dataclass(frozen=True)

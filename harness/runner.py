@@ -15,8 +15,9 @@ from harness.errors import RunInterrupted
 from harness.fixtures import RunFixture, load_fixtures
 from harness.isolation import WorkerSetup, run_case
 from harness.measure import SampleSettings
+from harness.micro import run_micro
 from harness.results import BenchmarkResult, RunResult, save
-from harness.shard import Shard, select_shard
+from harness.shard import Shard, select_shard, shard_of
 from harness.suite import CaseRef, discover, import_suites, select
 
 DEFAULT_MAX_RSS_MB = 400
@@ -89,9 +90,15 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+MICRO = "micro"  # pytest-benchmark suites under suites/micro, run by pytest, not by workers
+
+
 def plan(options: RunOptions) -> list[CaseRef]:
-    """The cases a run with ``options`` would measure, in order."""
-    cases = select(discover(options.suites_root), options.suites, options.pattern, options.quick)
+    """The cases a run with ``options`` would measure, in order (micro suites aside)."""
+    named = tuple(s for s in options.suites if s != MICRO)
+    if options.suites and not named:
+        return []
+    cases = select(discover(options.suites_root), named, options.pattern, options.quick)
     cases = select_shard(cases, options.shard) if options.shard else cases
     return [CaseRef.of(c) for c in cases if not options.ids or c.id in options.ids]
 
@@ -118,7 +125,8 @@ def execute(
 ) -> None:
     """Measure each (recorder, case) in order, resetting the fixtures before every case.
 
-    Ctrl-C keeps what finished: every recorder's file is marked interrupted.
+    Ctrl-C keeps what finished: every recorder's file is marked interrupted. The caller marks
+    the recorders finished once it has nothing more to add.
     """
     progress.started(len(schedule))
     try:
@@ -135,8 +143,6 @@ def execute(
             recorder.interrupted()
             kept.append(f"{len(recorder.result.benchmarks)} finished benchmarks in {recorder.path}")
         raise RunInterrupted(f"interrupted: kept {'; '.join(kept)}") from None
-    for recorder in recorders:
-        recorder.finish()
 
 
 def run(options: RunOptions, progress: Progress | None = None) -> tuple[RunResult, Path]:
@@ -150,7 +156,26 @@ def run(options: RunOptions, progress: Progress | None = None) -> tuple[RunResul
         recorder = Recorder(RunResult(run_id, meta), options.results_dir / f"{run_id}.json", setup)
         schedule = [(recorder, case) for case in cases]
         execute([recorder], schedule, fixtures, progress or Silent())
+    if wants_micro(options):
+        for outcome in run_micro(
+            options.quick, root=options.suites_root / MICRO, pattern=options.pattern,
+            ids=options.ids,
+        ):  # fmt: skip
+            recorder.add(outcome)
+    recorder.finish()
     return recorder.result, recorder.path
+
+
+def wants_micro(options: RunOptions) -> bool:
+    """Micro suites run when named, or with every suite; in one shard only; never by id unless
+    one of the ids is a micro benchmark."""
+    if not (options.suites_root / MICRO).is_dir():
+        return False
+    if options.suites and MICRO not in options.suites:
+        return False
+    if options.ids and not any(i.startswith(f"{MICRO}.") for i in options.ids):
+        return False
+    return options.shard is None or shard_of(MICRO, options.shard.count) == options.shard.index
 
 
 def run_metadata(options: RunOptions, fixtures: list[RunFixture], planned: int) -> dict[str, Any]:

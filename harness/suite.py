@@ -173,8 +173,16 @@ def import_suites(root: Path) -> ModuleType:
     if not (root / "__init__.py").is_file():
         raise InputError(f"no suites package at {root} (expected {root / '__init__.py'})")
     parent = str(root.resolve().parent)
-    if parent not in sys.path:
-        sys.path.insert(0, parent)
+    if parent in sys.path:
+        sys.path.remove(parent)
+    sys.path.insert(0, parent)
+    loaded = sys.modules.get(root.name)
+    if loaded is not None and Path(getattr(loaded, "__file__", "") or "").parent != root.resolve():
+        # Another package of the same name (another checkout's suites) was imported before:
+        # forget it and its modules, so this root's are the ones discovered.
+        for name in [m for m in sys.modules if m == root.name or m.startswith(f"{root.name}.")]:
+            del sys.modules[name]
+        importlib.invalidate_caches()
     return importlib.import_module(root.name)
 
 

@@ -19,6 +19,7 @@ COMMANDS = {
     "report": "harness.cli.report:report_command",
     "plot": "harness.cli.plot:plot_command",
     "history": "harness.cli.history:history_command",
+    "publish": "harness.cli.publish:publish_command",
     "calibrate": "harness.cli.calibrate:calibrate_command",
     "serve": "harness.cli.serve:serve_command",
     "analyze": "harness.cli.analyze:analyze_command",

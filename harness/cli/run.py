@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
+from harness.asvdb import try_record
 from harness.baselines import check_name, save_baseline
 from harness.cli.compare import ReportOptions, emit, policy_options
 from harness.cli.progress import RunProgress
@@ -165,6 +166,9 @@ def run_command(
         done = gated_run(options, gate, progress)
     Console(width=None if sys.stdout.isatty() else 140).print(run_table(done.result))
     click.echo(f"results: {done.path}")
+    warning = try_record(done.result)  # asv's history; a run that measured fine never fails here
+    if warning:
+        click.echo(f"warning: {warning}", err=True)
     if done.base_path:
         click.echo(f"results of {against}: {done.base_path}")
     if baseline_name:

@@ -59,7 +59,7 @@ def test_unknown_version_is_refused_with_advice(tmp_path: Path) -> None:
     data["format_version"] = FORMAT_VERSION + 1
     path = tmp_path / "future.json"
     path.write_text(json.dumps(data))
-    with pytest.raises(InputError, match=r"future.json: result format version 2 .*upgrade bench"):
+    with pytest.raises(InputError, match=r"future.json: result format version 3 .*upgrade bench"):
         load(path)
 
 
@@ -83,8 +83,8 @@ def test_older_versions_migrate_through_explicit_steps(monkeypatch: pytest.Monke
         return data
 
     old = to_dict(_run())
-    monkeypatch.setattr(results, "FORMAT_VERSION", 2)
-    monkeypatch.setattr(results, "MIGRATIONS", {1: step})
+    monkeypatch.setattr(results, "FORMAT_VERSION", 3)
+    monkeypatch.setattr(results, "MIGRATIONS", {**results.MIGRATIONS, 2: step})
     migrated = from_dict(old)
     assert migrated.run_id == "20261127t080000000000z"
 
@@ -118,3 +118,11 @@ def test_kill_9_mid_run_leaves_a_valid_file(tmp_path: Path) -> None:
     assert len(survived.benchmarks) >= 2
     assert all(b.status == "ok" for b in survived.benchmarks)
     assert not survived.complete
+
+
+def test_a_version_1_file_migrates_with_empty_timelines() -> None:
+    data = to_dict(_run())
+    data["format_version"] = 1
+    for bench in data["benchmarks"]:
+        del bench["memory_timeline"]
+    assert from_dict(data) == _run()
