@@ -15,7 +15,7 @@ from suites._mock import REPO
 
 SCALE = 120
 WINDOW_S = 1.0
-SAMPLE_S = 1.5
+SAMPLE_S = 1.2
 MAX_REQUESTS = 5_000
 SERVER_PER_HOUR = {"pat": 5_000, "app": 15_000}
 
@@ -32,7 +32,7 @@ def ideal_rpm(rpm: int, server: str) -> float:
 
 
 class ClientAgainstServer:
-    """Requests for 1.5 s through the analyzer's client at RPM x burst, against a PAT or an App."""
+    """Requests for 1.2 s through the analyzer's client at RPM x burst, against a PAT or an App."""
 
     params = [[15, 30, 60, 100], [3, 5, 10], ["pat", "app"]]
     param_names = ["rpm", "burst", "server"]
