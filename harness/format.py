@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
 from harness.results import Metric, RunResult
 
@@ -41,12 +42,12 @@ def run_table(run: RunResult) -> Table:
     for bench in run.benchmarks:
         if bench.status != "ok" or not bench.metrics:
             colour = "red" if bench.status == "failed" else "yellow"
-            table.add_row(bench.id, f"[{colour}]{bench.status}[/{colour}]", "", "", "", "")
+            table.add_row(Text(bench.id), f"[{colour}]{bench.status}[/{colour}]", "", "", "", "")
             continue
         main = bench.metrics[0]
         requests = bench.metric("requests")
         table.add_row(
-            bench.id,
+            Text(bench.id),  # not markup: ids such as test_get[file] hold brackets
             "ok",
             format_value(main.summary["median"], main.unit),
             _spread(main),

@@ -7,6 +7,9 @@ pytest-benchmark (``harness/micro.py``).
 
 from __future__ import annotations
 
+import os
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,6 +22,7 @@ from analyzer.cache import (
     MemoryBackend,
     cache_key,
 )
+from analyzer.config import default_cache_dir
 from mockgithub import MockConfig
 from mockgithub.model import MockModel, MockRequest, MockResponse
 
@@ -49,6 +53,18 @@ def page() -> MockResponse:
 
 def open_backend(kind: str, directory: Path) -> CacheBackend:
     return MemoryBackend() if kind == "memory" else FileBackend(directory / "cache")
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path) -> Iterator[Path]:
+    """A fresh directory where the analyzer keeps its file cache by default (a RAM disk where
+    there is one), so the micro figures match what users get."""
+    root = Path(default_cache_dir()).parent
+    if not os.access(root, os.W_OK):
+        yield tmp_path
+        return
+    with tempfile.TemporaryDirectory(prefix="bench-micro-", dir=root) as name:
+        yield Path(name)
 
 
 def filled(

@@ -19,16 +19,16 @@ def test_cache_key(benchmark: BenchmarkFixture) -> None:
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_get(benchmark: BenchmarkFixture, backend: str, tmp_path: Path) -> None:
-    store, keys, entry = filled(backend, tmp_path)
+def test_get(benchmark: BenchmarkFixture, backend: str, cache_dir: Path) -> None:
+    store, keys, entry = filled(backend, cache_dir)
     cycle = itertools.cycle(keys)
     found = benchmark(lambda: store.get(next(cycle)))
     assert found is not None and found.value == entry.value
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
-def test_put(benchmark: BenchmarkFixture, backend: str, tmp_path: Path) -> None:
-    store, keys, entry = filled(backend, tmp_path)
+def test_put(benchmark: BenchmarkFixture, backend: str, cache_dir: Path) -> None:
+    store, keys, entry = filled(backend, cache_dir)
     cycle = itertools.cycle(keys)
     benchmark(lambda: store.put(next(cycle), entry, 3600))
     assert store.get(keys[0]) is not None

@@ -1,0 +1,58 @@
+"""Golden test of ``bench run``'s table; regenerate with BENCH_UPDATE_GOLDEN=1."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from rich.console import Console
+
+from harness.format import format_value, run_table
+from harness.results import BenchmarkResult, Metric, RunResult
+from harness.stats import summarize
+
+GOLDEN = Path(__file__).parent / "golden" / "run_table.txt"
+
+
+def _metric(name: str, unit: str, kind: str, samples: tuple[float, ...]) -> Metric:
+    return Metric(name, unit, "lower", kind, samples, summarize(samples))
+
+
+def _run() -> RunResult:
+    timed = _metric("time", "s", "sampled", (0.101, 0.099, 0.1, 0.102))
+    requests = _metric("requests", "count", "exact", (51.0, 51.0, 51.0, 51.0))
+    micro = _metric("time", "s", "sampled", (2.5e-6, 2.6e-6, 2.4e-6))
+    return RunResult(
+        "20261127T000000000000Z",
+        {},
+        (
+            BenchmarkResult("analysis.A.time_x(runs=50)", "analysis.A.time_x", {"runs": 50}, "ok",
+                            (timed, requests)),
+            BenchmarkResult("micro.test_cache.test_get[file]", "micro.test_cache.test_get",
+                            {"backend": "file"}, "ok", (micro,)),
+            BenchmarkResult("broken.time_hangs", "broken.time_hangs", {}, "failed",
+                            error="timed out after 2 s"),
+            BenchmarkResult("cache.C.time_y(backend='redis')", "cache.C.time_y", {}, "skipped",
+                            error="no Redis"),
+        ),
+    )  # fmt: skip
+
+
+def render() -> str:
+    console = Console(width=120, record=True, color_system=None, file=open(os.devnull, "w"))  # noqa: SIM115
+    console.print(run_table(_run()))
+    return console.export_text()
+
+
+def test_run_table_matches_golden() -> None:
+    text = render()
+    if os.environ.get("BENCH_UPDATE_GOLDEN"):
+        GOLDEN.write_text(text)
+    assert text == GOLDEN.read_text()
+    assert "test_get[file]" in text  # ids are not read as rich markup
+
+
+def test_format_value_picks_a_readable_unit() -> None:
+    assert format_value(0.000012, "s") == "12 µs"
+    assert format_value(3 * 2**20, "bytes") == "3 MiB"
+    assert format_value(51.0, "count") == "51"
