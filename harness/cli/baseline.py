@@ -15,16 +15,9 @@ from harness.baselines import (
     resolve,
     save_baseline,
 )
+from harness.cli.options import baselines_dir_option, results_dir_option
 from harness.format import run_table
 from harness.results import load
-
-BASELINES_DIR = click.option(
-    "--baselines-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("baselines"),
-    show_default=True,
-    help="Where baselines are stored (commit this folder).",
-)
 
 
 @click.group("baseline")
@@ -35,13 +28,8 @@ def baseline_group() -> None:
 @baseline_group.command("save")
 @click.argument("name")
 @click.argument("result", required=False, type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--results-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-)
-@BASELINES_DIR
+@results_dir_option
+@baselines_dir_option
 def save_command(name: str, result: Path | None, results_dir: Path, baselines_dir: Path) -> None:
     """Save RESULT (default: the latest in results/) as baseline NAME."""
     source = result or latest_result(results_dir)
@@ -50,7 +38,7 @@ def save_command(name: str, result: Path | None, results_dir: Path, baselines_di
 
 
 @baseline_group.command("list")
-@BASELINES_DIR
+@baselines_dir_option
 def list_command(baselines_dir: Path) -> None:
     """List the baselines, one per line: name, run id, commit, benchmark count."""
     names = list_baselines(baselines_dir)
@@ -64,7 +52,7 @@ def list_command(baselines_dir: Path) -> None:
 
 @baseline_group.command("show")
 @click.argument("name")
-@BASELINES_DIR
+@baselines_dir_option
 def show_command(name: str, baselines_dir: Path) -> None:
     """Show the benchmarks of baseline NAME."""
     Console().print(run_table(resolve(name, baselines_dir)))
@@ -72,7 +60,7 @@ def show_command(name: str, baselines_dir: Path) -> None:
 
 @baseline_group.command("delete")
 @click.argument("name")
-@BASELINES_DIR
+@baselines_dir_option
 def delete_command(name: str, baselines_dir: Path) -> None:
     """Delete baseline NAME."""
     delete_baseline(baselines_dir, name)

@@ -16,6 +16,7 @@ from rich.console import Console
 
 from harness.atomic import write_atomic
 from harness.baselines import resolve
+from harness.cli.options import baselines_dir_option, results_dir_option
 from harness.compare import DEFAULT_ALPHA, DEFAULT_THRESHOLD, Comparison, Policy, judge
 from harness.compare.model import FAIL_ON
 from harness.compare.overrides import suite_thresholds
@@ -137,19 +138,8 @@ def policy_options(func: Any) -> Any:
     "--plots/--no-plots", default=None, help="Write PNG plots [default: for markdown and html]."
 )
 @click.option("--fail-on", type=click.Choice(FAIL_ON), default="regression", show_default=True)
-@click.option(
-    "--baselines-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("baselines"),
-    show_default=True,
-)
-@click.option(
-    "--results-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="Plots go to RESULTS_DIR/<run-id>/plots/.",
-)
+@baselines_dir_option
+@results_dir_option
 @click.option(
     "--suites-dir",
     type=click.Path(file_okay=False, path_type=Path),

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from harness.atomic import write_atomic
 from harness.cli.compare import FRACTION
+from harness.cli.options import results_dir_option
 from harness.errors import EXIT_OK
 from harness.format import format_value
 from harness.history import load_runs, metric_history
@@ -39,12 +40,7 @@ def _table(benchmark_id: str, metric: str, frame: pd.DataFrame, unit: str) -> Ta
 @click.command("history")
 @click.argument("benchmark_id")
 @click.option("--metric", default="time", show_default=True)
-@click.option(
-    "--results-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-)
+@results_dir_option
 @click.option(
     "--threshold",
     type=FRACTION,

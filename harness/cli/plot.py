@@ -8,6 +8,7 @@ import click
 
 from harness.baselines import resolve
 from harness.cli.compare import policy_options
+from harness.cli.options import baselines_dir_option, results_dir_option
 from harness.compare import Policy, judge
 from harness.errors import EXIT_OK
 from harness.plots import plots_dir, write_plots
@@ -17,18 +18,8 @@ from harness.plots import plots_dir, write_plots
 @click.argument("base")
 @click.argument("current")
 @policy_options
-@click.option(
-    "--baselines-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("baselines"),
-    show_default=True,
-)
-@click.option(
-    "--results-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-)
+@baselines_dir_option
+@results_dir_option
 def plot_command(
     base: str,
     current: str,

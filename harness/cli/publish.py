@@ -7,19 +7,14 @@ from pathlib import Path
 import click
 
 from harness.asvdb import DEFAULT_ASV_DIR, MACHINE_ENV, pending_results, publish, record_files
+from harness.cli.options import results_dir_option
 from harness.errors import EXIT_OK, InputError
 from harness.results import load
 
 
 @click.command("publish")
 @click.argument("results", nargs=-1, type=click.Path(dir_okay=False, path_type=Path))
-@click.option(
-    "--results-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="Where to look for results when none are named.",
-)
+@results_dir_option
 @click.option("--all", "everything", is_flag=True, help="Record every result again, not only new.")
 @click.option(
     "--include-dirty",

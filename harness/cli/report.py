@@ -8,6 +8,7 @@ import click
 
 from harness.baselines import resolve
 from harness.cli.compare import ReportOptions, emit, policy_options
+from harness.cli.options import baselines_dir_option, output_option, results_dir_option
 from harness.compare import Policy, judge
 from harness.errors import EXIT_OK
 from harness.report import FORMATS
@@ -18,20 +19,10 @@ from harness.report import FORMATS
 @click.argument("current")
 @policy_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
-@click.option("--output", "-o", type=click.Path(dir_okay=False, path_type=Path))
+@output_option
 @click.option("--plots/--no-plots", default=None, help="[default: for markdown and html]")
-@click.option(
-    "--baselines-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("baselines"),
-    show_default=True,
-)
-@click.option(
-    "--results-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-)
+@baselines_dir_option
+@results_dir_option
 def report_command(
     base: str,
     current: str,

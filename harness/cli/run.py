@@ -11,6 +11,7 @@ from rich.console import Console
 from harness.asvdb import try_record
 from harness.baselines import check_name, save_baseline
 from harness.cli.compare import ReportOptions, emit, policy_options
+from harness.cli.options import baselines_dir_option, results_dir_option, suites_dir_option
 from harness.cli.progress import RunProgress
 from harness.compare import Policy
 from harness.compare.model import FAIL_ON
@@ -33,20 +34,8 @@ QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup
 @click.option(
     "--samples", type=click.IntRange(3, 1000), default=None, help="Samples per benchmark."
 )
-@click.option(
-    "--suites-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("suites"),
-    show_default=True,
-    help="The suites package to run.",
-)
-@click.option(
-    "--results-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("results"),
-    show_default=True,
-    help="Where results/<run-id>.json is written.",
-)
+@suites_dir_option
+@results_dir_option
 @click.option(
     "--shard",
     "shard_text",
@@ -64,12 +53,7 @@ QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup
 @click.option(
     "--save-baseline", "baseline_name", metavar="NAME", help="Also save as baselines/NAME.json."
 )
-@click.option(
-    "--baselines-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("baselines"),
-    show_default=True,
-)
+@baselines_dir_option
 @click.option(
     "--compare",
     metavar="BASELINE",

@@ -1,0 +1,36 @@
+"""Options several commands share, defined once so they read and behave alike."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+Decorator = Callable[[Any], Any]
+
+
+def _directory(flag: str, default: str, help_text: str) -> Decorator:
+    return click.option(
+        flag,
+        type=click.Path(file_okay=False, path_type=Path),
+        default=Path(default),
+        show_default=True,
+        help=help_text,
+    )
+
+
+results_dir_option = _directory(
+    "--results-dir", "results", "Where results/<run-id>.json are written and read (plots too)."
+)
+baselines_dir_option = _directory(
+    "--baselines-dir", "baselines", "Where named baselines are kept (commit this folder)."
+)
+suites_dir_option = _directory("--suites-dir", "suites", "The suites package.")
+output_option = click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write here (atomically) instead of stdout.",
+)
