@@ -23,9 +23,13 @@ def bench(tmp: Path, *args: str, requests: int = 10) -> subprocess.CompletedProc
 
 def test_an_exact_counter_regression_fails_the_gate(tmp_path: Path) -> None:
     assert bench(tmp_path, "--save-baseline", "main").returncode == 0
-    same = bench(tmp_path, "--compare", "main")
+    # Time verdicts on a shared machine are not what this test is about: only a 10x slowdown
+    # could regress, so the exit code is decided by the exact counter alone.
+    same = bench(tmp_path, "--compare", "main", "--threshold", "900%")
     assert same.returncode == 0, same.stdout + same.stderr
-    worse = bench(tmp_path, "--compare", "main", "--format", "json", requests=11)
+    worse = bench(
+        tmp_path, "--compare", "main", "--threshold", "900%", "--format", "json", requests=11
+    )
     assert worse.returncode == 1, worse.stderr
     report = json.loads(worse.stdout[worse.stdout.index("{") :])
     statuses = {(v["metric"], v["status"]) for v in report["verdicts"]}
