@@ -31,7 +31,7 @@ MAX_SAMPLES = 1000  # more rounds than this are thinned evenly: the files stay s
 # Rounds of at least 0.5 ms keep the round count (and the samples) bounded by max-time.
 COMMON_ARGS = ("--benchmark-min-time=0.0005", "--benchmark-disable-gc")
 QUICK_ARGS = ("--benchmark-min-rounds=5", "--benchmark-max-time=0.05", "--benchmark-warmup=off")
-FULL_ARGS = ("--benchmark-min-rounds=20", "--benchmark-max-time=1.0", "--benchmark-warmup=on")
+FULL_ARGS = ("--benchmark-min-rounds=20", "--benchmark-max-time=0.5", "--benchmark-warmup=on")
 _PYTEST_OK = (0, 1)  # all passed, or some tests failed (recorded as failed results)
 
 

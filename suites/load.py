@@ -1,7 +1,7 @@
 """The toolkit's load scenarios against the mock through the analyzer's client.
 
 light (5 concurrent, 25 requests), medium (10, 100), heavy (20, 500); burst (200 requests
-released at once to 50 threads); sustained (100 requests a second for 3 s, 10 threads). The mock
+released at once to 50 threads); sustained (100 requests a second for 2 s, 10 threads). The mock
 answers with 20 ms of latency; every request is real HTTP and bypasses the cache.
 """
 
@@ -32,7 +32,7 @@ SCENARIOS = {
     "medium": Scenario(10, 100),
     "heavy": Scenario(20, 500),
     "burst": Scenario(50, 200),
-    "sustained": Scenario(10, 300, rate_per_s=100.0),
+    "sustained": Scenario(10, 200, rate_per_s=100.0),
 }
 
 
