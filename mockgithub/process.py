@@ -76,7 +76,10 @@ class ServerProcess:
 def spawn_server(config: MockConfig | None = None, startup_timeout: float = 20.0) -> ServerProcess:
     """Start the mock in its own process on an ephemeral loopback port; return once it serves."""
     config = config or MockConfig()
-    command = [sys.executable, "-m", "mockgithub", "--config-json", json.dumps(config.to_dict())]
+    command = [
+        sys.executable, "-m", "mockgithub", "--exit-with-parent",
+        "--config-json", json.dumps(config.to_dict()),
+    ]  # fmt: skip
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
     )
