@@ -10,28 +10,14 @@ import responses
 from analyzer import Config
 from analyzer.cache import LevelledCache, MemoryBackend
 from tests.analyzer.fakegithub import BASE, FakeGitHub
+from tests.fakeclock import FakeClock
 
 TOKEN = "ghp_SECRETTOKEN1234567890abcdef"
 
 
-class FakeClock:
-    """A settable clock; ``sleep`` advances it and records the requested waits."""
-
-    def __init__(self, now: float = 1_900_000_000.0) -> None:
-        self.now = now
-        self.sleeps: list[float] = []
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.sleeps.append(seconds)
-        self.now += seconds
-
-
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(1_900_000_000.0)
 
 
 @pytest.fixture

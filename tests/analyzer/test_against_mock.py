@@ -11,7 +11,7 @@ from analyzer import Config, GitHubClient, RetriesExhausted
 from analyzer.cache import LevelledCache, MemoryBackend
 from analyzer.service import analyze_repository
 from mockgithub import MockConfig, MockServer
-from tests.analyzer.conftest import FakeClock
+from tests.fakeclock import FakeClock
 
 REPO = MockConfig().repo
 

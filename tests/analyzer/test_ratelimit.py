@@ -8,7 +8,7 @@ import pytest
 
 from analyzer.counters import ApiCounters
 from analyzer.ratelimit import RateLimiter, ServerQuota
-from tests.analyzer.conftest import FakeClock
+from tests.fakeclock import FakeClock
 
 
 def test_a_burst_passes_then_requests_are_paced() -> None:

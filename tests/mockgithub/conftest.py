@@ -8,6 +8,7 @@ import pytest
 import requests
 
 from mockgithub import MockConfig, MockServer
+from tests.fakeclock import FakeClock
 
 REPO = "octo-org/octo-repo"
 UNLIMITED = {
@@ -15,19 +16,6 @@ UNLIMITED = {
     "unauthenticated_rate_limit": "1000000/3600",
     "secondary_rate_limit": "0/60",
 }
-
-
-class FakeClock:
-    """Wall-clock seconds that only move when the test says so."""
-
-    def __init__(self, start: float = 1_800_000_000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture

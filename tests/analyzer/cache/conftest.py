@@ -15,26 +15,14 @@ import pytest
 import redis
 
 from analyzer.cache import CacheBackend, FileBackend, MemoryBackend, RedisBackend
+from tests.fakeclock import FakeClock
 
 REDIS_START_TIMEOUT_S = 10.0
 
 
-class FakeClock:
-    """A clock the test advances by hand: TTL sweeps without real waiting."""
-
-    def __init__(self, start: float = 1_700_000_000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
-
-
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(1_700_000_000.0)
 
 
 def free_port() -> int:

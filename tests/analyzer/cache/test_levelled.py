@@ -14,7 +14,7 @@ from analyzer.cache import (
     RedisBackend,
     cache_key,
 )
-from tests.analyzer.cache.conftest import FakeClock
+from tests.fakeclock import FakeClock
 
 API = CacheLevel.API
 KEY = cache_key(API, "/repos/octo/app/actions/runs", {"page": 1})
