@@ -127,10 +127,7 @@ def calibrate_command(
     rounds: int,
     both_sides: bool,
     max_pairs: int,
-    threshold: float,
-    alpha: float,
-    run_noise: float,
-    allow_env_mismatch: bool,
+    policy: Policy,
 ) -> int:
     """Measure verdict quality: A/A false alarms and detection of an injected slowdown.
 
@@ -151,9 +148,6 @@ def calibrate_command(
                 settings=settings,
             )
             measured = _measure(runs, options)
-    policy = Policy(
-        threshold=threshold, alpha=alpha, allow_env_mismatch=allow_env_mismatch, run_noise=run_noise
-    )
     result = calibrate(measured, policy, slowdown, rounds, both_sides, max_pairs)
     console = Console()
     console.print(table(result))

@@ -6,8 +6,9 @@ the exit code, so both commands report alike.
 
 from __future__ import annotations
 
+import functools
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -88,7 +89,18 @@ def _linked(plots: PlotSet, output: Path) -> PlotSet:
 
 
 def policy_options(func: Any) -> Any:
-    """The options every judging command shares."""
+    """The options every judging command shares, handed to it as one ``policy: Policy``."""
+
+    @functools.wraps(func)
+    def with_policy(*args: Any, **kwargs: Any) -> Any:
+        policy = Policy(
+            threshold=kwargs.pop("threshold"),
+            alpha=kwargs.pop("alpha"),
+            allow_env_mismatch=kwargs.pop("allow_env_mismatch"),
+            run_noise=kwargs.pop("run_noise"),
+        )
+        return func(*args, policy=policy, **kwargs)
+
     for option in reversed(
         [
             click.option(
@@ -119,8 +131,8 @@ def policy_options(func: Any) -> Any:
             ),
         ]
     ):
-        func = option(func)
-    return func
+        with_policy = option(with_policy)
+    return with_policy
 
 
 @click.command("compare")
@@ -149,10 +161,7 @@ def policy_options(func: Any) -> Any:
 def compare_command(
     base: str,
     current: str,
-    threshold: float,
-    alpha: float,
-    run_noise: float,
-    allow_env_mismatch: bool,
+    policy: Policy,
     fmt: str,
     output: Path | None,
     plots: bool | None,
@@ -166,12 +175,7 @@ def compare_command(
     Exit codes: 0 nothing regressed, 1 regressed (or uncertain with --fail-on uncertain),
     2 bad input, 3 a benchmark failed.
     """
-    policy = Policy(
-        threshold=threshold,
-        alpha=alpha,
-        benchmark_thresholds=suite_thresholds(suites_dir) if suites_dir else {},
-        allow_env_mismatch=allow_env_mismatch,
-        run_noise=run_noise,
-    )
+    if suites_dir:
+        policy = replace(policy, benchmark_thresholds=suite_thresholds(suites_dir))
     comparison = judge(resolve(base, baselines_dir), resolve(current, baselines_dir), policy)
     return emit(comparison, ReportOptions(fmt, output, plots, results_dir, fail_on))

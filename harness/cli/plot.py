@@ -23,17 +23,11 @@ from harness.plots import plots_dir, write_plots
 def plot_command(
     base: str,
     current: str,
-    threshold: float,
-    alpha: float,
-    run_noise: float,
-    allow_env_mismatch: bool,
+    policy: Policy,
     baselines_dir: Path,
     results_dir: Path,
 ) -> int:
     """Write the plots of CURRENT against BASE and print their paths."""
-    policy = Policy(
-        threshold=threshold, alpha=alpha, allow_env_mismatch=allow_env_mismatch, run_noise=run_noise
-    )
     comparison = judge(resolve(base, baselines_dir), resolve(current, baselines_dir), policy)
     plots = write_plots(comparison, plots_dir(results_dir, comparison.current.run_id))
     for path in plots.all():

@@ -26,10 +26,7 @@ from harness.report import FORMATS
 def report_command(
     base: str,
     current: str,
-    threshold: float,
-    alpha: float,
-    run_noise: float,
-    allow_env_mismatch: bool,
+    policy: Policy,
     fmt: str,
     output: Path | None,
     plots: bool | None,
@@ -37,9 +34,6 @@ def report_command(
     results_dir: Path,
 ) -> int:
     """Report CURRENT against BASE in any format; exits 0 whatever the verdicts."""
-    policy = Policy(
-        threshold=threshold, alpha=alpha, allow_env_mismatch=allow_env_mismatch, run_noise=run_noise
-    )
     comparison = judge(resolve(base, baselines_dir), resolve(current, baselines_dir), policy)
     emit(comparison, ReportOptions(fmt, output, plots, results_dir))
     return EXIT_OK

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -100,10 +101,7 @@ def run_command(
     baselines_dir: Path,
     compare: str | None,
     against: str | None,
-    threshold: float,
-    alpha: float,
-    run_noise: float,
-    allow_env_mismatch: bool,
+    policy: Policy,
     fail_on: str,
     confirm_rounds: int,
     fmt: str,
@@ -138,13 +136,8 @@ def run_command(
         shard=parse_shard(shard_text) if shard_text else None,
         command=tuple(sys.argv),
     )
-    policy = Policy(
-        threshold=threshold,
-        alpha=alpha,
-        benchmark_thresholds=suite_thresholds(suites_dir) if (compare or against) else {},
-        allow_env_mismatch=allow_env_mismatch,
-        run_noise=run_noise,
-    )
+    if compare or against:
+        policy = replace(policy, benchmark_thresholds=suite_thresholds(suites_dir))
     gate = Gate(policy, compare, against, confirm_rounds, baselines_dir, suites_dir.parent)
     with RunProgress(Console(stderr=True)) as progress:
         done = gated_run(options, gate, progress)
