@@ -62,9 +62,10 @@ def time_samples(
 ) -> list[Sample]:
     """Timed samples of ``func``.
 
-    With ``number == 1`` every sample is one call and ``before`` (the benchmark's setup)
-    runs before each sample, so cold-state benchmarks stay cold. Otherwise the call count per
-    sample is calibrated after a warm-up.
+    ``before`` runs before every sample and ``after`` after it (counters are per sample). With
+    ``number == 1`` every sample is one call and the caller's ``before`` includes the
+    benchmark's setup, so cold-state benchmarks stay cold; otherwise the call count per sample
+    is calibrated after a warm-up.
     """
     per_sample_setup = number == 1
     if not per_sample_setup:
@@ -73,8 +74,7 @@ def time_samples(
     samples: list[Sample] = []
     deadline = time.perf_counter() + settings.max_time_s
     while len(samples) < settings.samples:
-        if per_sample_setup:
-            before()
+        before()
         wall, cpu = _timed(func, number or 1)
         samples.append(Sample(wall, cpu, after()))
         if len(samples) >= settings.min_samples and time.perf_counter() > deadline:

@@ -124,8 +124,9 @@ def measure(job: dict[str, Any]) -> dict[str, Any]:
         number = _attr(bound, job, "number", 0) or None
         if number != 1:
             bound.setup()
-        gather.prepare()
-        samples = time_samples(bound.func, settings, number, gather.before, gather.after)
+        # Counting starts afresh before each sample; with number == 1 setup runs there too.
+        before = gather.before if number == 1 else gather.prepare
+        samples = time_samples(bound.func, settings, number, before, gather.after)
         bound.teardown()
         metrics = [
             _metric("time", "s", "lower", "sampled", [s.wall_s for s in samples]),

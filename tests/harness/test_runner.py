@@ -67,3 +67,14 @@ def test_not_implemented_in_setup_skips_the_case(sample_options: RunOptions) -> 
     result, _ = run(replace(sample_options, pattern="NeedsService"))
     (bench,) = result.benchmarks
     assert (bench.status, bench.error) == ("skipped", "service not installed")
+
+
+def test_fixture_counters_restart_before_every_calibrated_sample(
+    sample_options: RunOptions,
+) -> None:
+    result, _ = run(replace(sample_options, pattern="Counting"))
+    (bench,) = result.benchmarks
+    calls = bench.metric("probe.calls").samples
+    # The calibrated call count, the same in every sample: warm-up and earlier samples
+    # are not counted again.
+    assert len(set(calls)) == 1 and calls[0] >= 1, calls
