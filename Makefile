@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP      := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: bench test lint format clean setup
+.PHONY: bench test lint format clean setup assets
 
 bench: $(STAMP)
 	$(BIN)/bench run --quick
@@ -23,6 +23,10 @@ format: $(TEST_STAMP)
 	$(BIN)/ruff check --fix .
 
 setup: $(STAMP)
+
+# asv's page scripts for an offline site (bench publish), from the npm registry; cached.
+assets: $(STAMP)
+	$(BIN)/python -m harness.asvassets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

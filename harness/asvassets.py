@@ -1,20 +1,71 @@
 """asv's HTML without CDNs: the scripts and stylesheet its index.html loads, served locally.
 
 asv's page loads jQuery, flot, bootstrap and three plugins from public CDNs and shows an error
-instead of the site when one fails to load. :func:`localize` copies the local copies in
-``harness/asv_assets/`` (provenance and licenses in its README) to ``<html>/vendor/`` and points
-the page's tags at them.
+instead of the site when one fails to load (in a CI artifact, on an intranet, in a sandbox).
+:func:`localize` serves them from ``<html>/vendor/`` instead. The files are not kept in this
+repository: they come from the libraries' own packages on the npm registry (``npm pack``),
+checked against pinned SHA-256 sums and cached in ``$BENCH_ASSETS_DIR`` (default
+``~/.cache/bench/asv-assets``); each package's license file is copied beside them. Without
+npm or the registry, the page keeps asv's CDN links and the caller is told.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
 import re
 import shutil
+import subprocess
+import tarfile
+import tempfile
 from pathlib import Path
 
-ASSETS = Path(__file__).parent / "asv_assets"
 VENDOR = "vendor"
-# The file name in asv's CDN URL -> the local copy.
+ASSETS_DIR_ENV = "BENCH_ASSETS_DIR"
+# Local file -> (npm package, path in its tarball, SHA-256 of the file asv's page was tested with).
+SOURCES: dict[str, tuple[str, str, str]] = {
+    "jquery-3.3.1.min.js": (
+        "jquery@3.3.1", "package/dist/jquery.min.js",
+        "160a426ff2894252cd7cebbdd6d6b7da8fcd319c65b70468f10b6690c45d02ef",
+    ),
+    "jquery.flot.js": (
+        "flot@0.8.3", "package/jquery.flot.js",
+        "b7b931f273c38b1277b9c6c1f4e05c4ec09885a487bddaf3279e2d7e49a38e12",
+    ),
+    "jquery.flot.time.js": (
+        "flot@0.8.3", "package/jquery.flot.time.js",
+        "a582c832adc7138a6b05aaf61f16ebac274701f1be4afea77e739a1c34b9c41a",
+    ),
+    "jquery.flot.selection.js": (
+        "flot@0.8.3", "package/jquery.flot.selection.js",
+        "e6c85f6c1ebe4b4da29d8ae238c7c5060283f05f7ef054f6b91817d02c092918",
+    ),
+    "jquery.flot.categories.js": (
+        "flot@0.8.3", "package/jquery.flot.categories.js",
+        "6e81664b28ea795c734906f4aa15614640a75ac7fbd399a7fb9084040698351a",
+    ),
+    "jquery.flot.orderBars.js": (
+        "flot-orderbars@1.0.0", "package/js/jquery.flot.orderBars.js",
+        "39735b4f46f96ff4e082572401f47c55a2767b366fd1d1e821e44a8d830a12bf",
+    ),
+    "stupidtable.min.js": (
+        "stupid-table-plugin@1.1.3", "package/stupidtable.min.js",
+        "4642380f28ebe9ed7cac251793b281ef8620c4386205d92788f9b12f5cceb4e0",
+    ),
+    "md5.min.js": (
+        "blueimp-md5@2.19.0", "package/js/md5.min.js",
+        "64d7ded388c562e4bde9e58ce205e5fa01b9734fcd434d496eb7b4fbfe9b927d",
+    ),
+    "bootstrap.min.js": (
+        "bootstrap@3.1.1", "package/dist/js/bootstrap.min.js",
+        "898d05a17f2cfc5120ddcdba47a885c378c0b466f30f0700e502757e24b403a1",
+    ),
+    "bootstrap.min.css": (
+        "bootstrap@3.1.1", "package/dist/css/bootstrap.min.css",
+        "e9503448692b738dd260fbd7f7cabf2e11f09b600fa97e6eb3a56eba5b1a7e9b",
+    ),
+}  # fmt: skip
+# The file name in asv's CDN URL -> the local file.
 LOCAL = {
     "jquery-3.3.1.min.js": "jquery-3.3.1.min.js",
     "jquery.flot.min.js": "jquery.flot.js",
@@ -27,18 +78,108 @@ LOCAL = {
     "bootstrap.min.js": "bootstrap.min.js",
     "bootstrap.min.css": "bootstrap.min.css",
 }
+LICENSE_NAMES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "MIT-LICENSE.txt", "LICENSE-MIT")
 _TAG = re.compile(r"<(script|link)\b[^>]*?\b(?:src|href)=\"(https?://[^\"]+)\"[^>]*>", re.I)
 # Subresource integrity pins the CDN's exact bytes; the local copies are the npm builds.
 _CDN_ATTRS = re.compile(r"\s+(?:integrity|crossorigin|referrerpolicy)=\"[^\"]*\"")
 
 
+class AssetsUnavailable(Exception):
+    """The scripts could not be fetched (no npm, no registry, or a checksum mismatch)."""
+
+
+def assets_dir() -> Path:
+    configured = os.environ.get(ASSETS_DIR_ENV)
+    if configured:
+        return Path(configured)
+    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(cache) / "bench" / "asv-assets"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _missing(directory: Path) -> list[str]:
+    return [name for name in SOURCES if not (directory / name).is_file()]
+
+
+def fetch_assets(directory: Path | None = None, timeout_s: float = 120.0) -> Path:
+    """Make sure every file is in ``directory`` (the cache), fetching missing ones with npm."""
+    directory = directory or assets_dir()
+    missing = _missing(directory)
+    if not missing:
+        return directory
+    npm = shutil.which("npm")
+    if npm is None:
+        raise AssetsUnavailable("npm is not installed, so asv's scripts cannot be fetched")
+    directory.mkdir(parents=True, exist_ok=True)
+    packages = sorted({SOURCES[name][0] for name in missing})
+    with tempfile.TemporaryDirectory(prefix="bench-assets-") as tmp:
+        for package in packages:
+            tarball = _pack(npm, package, Path(tmp), timeout_s)
+            _extract(tarball, package, [n for n in missing if SOURCES[n][0] == package], directory)
+    return directory
+
+
+def _pack(npm: str, package: str, into: Path, timeout_s: float) -> Path:
+    command = [npm, "pack", package, "--silent", "--pack-destination", str(into)]
+    try:
+        done = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout_s, check=False
+        )
+    except subprocess.TimeoutExpired:
+        raise AssetsUnavailable(f"npm pack {package} timed out") from None
+    name = done.stdout.strip().splitlines()[-1:] if done.returncode == 0 else []
+    if not name or not (into / name[0]).is_file():
+        raise AssetsUnavailable(f"npm pack {package} failed: {done.stderr.strip()[:200]}")
+    return into / name[0]
+
+
+def _extract(tarball: Path, package: str, names: list[str], directory: Path) -> None:
+    with tarfile.open(tarball) as archive:
+        members = {m.name: m for m in archive.getmembers() if m.isfile()}
+        for name in names:
+            _, path, digest = SOURCES[name]
+            data = _read(archive, members.get(path), f"{package}: no {path}")
+            if _sha256(data) != digest:
+                raise AssetsUnavailable(f"{package}: {path} does not match its pinned checksum")
+            _write(directory / name, data)
+        license_path = next(
+            (f"package/{n}" for n in LICENSE_NAMES if f"package/{n}" in members), None
+        )
+        if license_path:
+            _write(directory / "licenses" / f"{package.split('@')[0]}.txt",
+                   _read(archive, members[license_path], license_path))  # fmt: skip
+
+
+def _read(archive: tarfile.TarFile, member: tarfile.TarInfo | None, missing: str) -> bytes:
+    handle = archive.extractfile(member) if member is not None else None
+    if handle is None:
+        raise AssetsUnavailable(missing)
+    return handle.read()
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    tmp.replace(path)
+
+
 def localize(html_dir: Path) -> list[str]:
-    """Serve asv's CDN files from ``html_dir/vendor``; returns the URLs still remote."""
+    """Serve asv's CDN files from ``html_dir/vendor``; returns the URLs still remote.
+
+    Raises :class:`AssetsUnavailable` (the page is left untouched) when the files cannot be had.
+    """
+    source = fetch_assets()
     index = html_dir / "index.html"
     vendor = html_dir / VENDOR
     vendor.mkdir(exist_ok=True)
-    for name in set(LOCAL.values()):
-        shutil.copyfile(ASSETS / name, vendor / name)
+    for name in SOURCES:
+        shutil.copyfile(source / name, vendor / name)
+    if (source / "licenses").is_dir():
+        shutil.copytree(source / "licenses", vendor / "licenses", dirs_exist_ok=True)
     remote: list[str] = []
 
     def swap(match: re.Match[str]) -> str:
@@ -51,3 +192,7 @@ def localize(html_dir: Path) -> list[str]:
 
     index.write_text(_TAG.sub(swap, index.read_text(encoding="utf-8")), encoding="utf-8")
     return remote
+
+
+if __name__ == "__main__":  # `make assets`: fetch once, before tests or an offline publish
+    print(fetch_assets())

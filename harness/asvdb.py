@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from harness.asvassets import localize
+from harness.asvassets import AssetsUnavailable, localize
 from harness.asvseries import Point, Series, merge_entries, series_of
 from harness.atomic import write_atomic
 from harness.errors import BenchError, HarnessFailure, InputError
@@ -159,7 +159,10 @@ def publish(
         if re.search(r"warning|couldn't find", line, re.IGNORECASE)
     ]
     if offline:
-        warnings += [f"still loaded from the network: {url}" for url in localize(html)]
+        try:
+            warnings += [f"still loaded from the network: {url}" for url in localize(html)]
+        except AssetsUnavailable as exc:
+            warnings.append(f"the site loads its scripts from CDNs: {exc}")
     for line in warnings:
         if log:
             log(line)

@@ -13,15 +13,24 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from harness.asvassets import SOURCES, assets_dir
 from tests.harness.history.conftest import History
 
 CHROMIUM = Path("/usr/bin/chromium")
 # asv's first two series colours: n=1 and n=2 of tiny.Tiny.time_sum.
 SERIES_COLOURS = ((0x24, 0x7A, 0xAD), (0xE2, 0x4A, 0x33))
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="chromium is not installed at /usr/bin/chromium"
-)
+ASSETS_READY = all((assets_dir() / name).is_file() for name in SOURCES)
+
+pytestmark = [
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="chromium is not installed at /usr/bin/chromium"
+    ),
+    pytest.mark.skipif(
+        not ASSETS_READY,
+        reason="the chromium test of the site needs asv's scripts: run `make assets` first",
+    ),
+]
 
 
 class QuietHandler(SimpleHTTPRequestHandler):
