@@ -11,7 +11,7 @@ Owns the asv directory (``.asv``, where ``asv.conf.json`` points), written throu
   bench-series.json                        bench's registry: every series ever recorded (so
                                            ``asv run`` rewriting benchmarks.json loses none)
                                            and the run ids already recorded
-  html/                                    ``asv publish``'s site
+  html/                                    ``asv publish``'s site (``harness.asvpublish``)
 
 Series names, types and units: ``harness.asvseries``.
 """
@@ -23,15 +23,11 @@ import json
 import os
 import re
 import subprocess
-import sys
-import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from harness.asvassets import AssetsUnavailable, localize
 from harness.asvseries import Point, Series, merge_entries, series_of
 from harness.atomic import write_atomic
 from harness.errors import BenchError, HarnessFailure, InputError
@@ -43,7 +39,6 @@ MACHINE_ENV = "BENCH_ASV_MACHINE"  # one machine name for hosts that change (CI 
 REGISTRY = "bench-series.json"
 REGISTRY_FORMAT = "bench-asv-series"
 REGISTRY_VERSION = 1
-PUBLISH_TIMEOUT_S = 600.0
 
 
 class NotRecordable(InputError):
@@ -126,47 +121,6 @@ def write_benchmarks_json(asv_dir: Path) -> Path:
             current[name] = entry
     util.write_json(str(path), current, api_version=2)
     return path
-
-
-def publish(
-    asv_dir: Path = DEFAULT_ASV_DIR,
-    *,
-    config: Path = Path("asv.conf.json"),
-    html_dir: Path | None = None,
-    repo: Path | None = None,
-    timeout_s: float = PUBLISH_TIMEOUT_S,
-    log: Callable[[str], None] | None = None,
-    offline: bool = True,
-) -> Path:
-    """Run ``asv publish`` on ``asv_dir/results``; returns the HTML directory.
-
-    The project's ``config`` supplies the project name and branches; its repository (or
-    ``repo``) must hold the recorded commits on those branches, or asv draws no point for them.
-    ``offline`` serves the scripts asv loads from CDNs from the site itself.
-    """
-    results_dir = asv_dir / "results"
-    if not any(results_dir.glob("*/machine.json")):
-        raise InputError(f"nothing recorded in {results_dir} yet: run 'bench publish RESULT...'")
-    write_benchmarks_json(asv_dir)
-    html = (html_dir or asv_dir / "html").resolve()
-    with tempfile.TemporaryDirectory(prefix="bench-asv-") as tmp:
-        conf = Path(tmp) / "asv.conf.json"
-        conf.write_text(json.dumps(_publish_config(config, results_dir, html, repo)))
-        output = _run_asv(["publish", "--config", str(conf), "--no-pull"], timeout_s)
-    warnings = [
-        line.strip(" ·")
-        for line in output.splitlines()
-        if re.search(r"warning|couldn't find", line, re.IGNORECASE)
-    ]
-    if offline:
-        try:
-            warnings += [f"still loaded from the network: {url}" for url in localize(html)]
-        except AssetsUnavailable as exc:
-            warnings.append(f"the site loads its scripts from CDNs: {exc}")
-    for line in warnings:
-        if log:
-            log(line)
-    return html
 
 
 # -- recording ---------------------------------------------------------------------------------
@@ -323,44 +277,6 @@ def _update_registry(asv_dir: Path, series: list[Series], run_id: str, path: Pat
     registry["recorded"][run_id] = str(path.relative_to(asv_dir))
     data = {"format": REGISTRY_FORMAT, "format_version": REGISTRY_VERSION, **registry}
     write_atomic(_registry_path(asv_dir), json.dumps(data, indent=1, sort_keys=True) + "\n")
-
-
-# -- publishing --------------------------------------------------------------------------------
-
-
-def _publish_config(
-    config: Path, results_dir: Path, html_dir: Path, repo: Path | None
-) -> dict[str, Any]:
-    from asv import util
-
-    try:
-        conf = util.load_json(str(config), js_comments=True)
-    except (OSError, util.UserError, ValueError) as exc:
-        raise InputError(f"{config}: cannot read the asv configuration ({exc})") from None
-    base = config.resolve().parent
-    return {
-        **conf,
-        "repo": str(repo.resolve() if repo else base / conf.get("repo", ".")),
-        "benchmark_dir": str(base / conf.get("benchmark_dir", "benchmarks")),
-        "results_dir": str(results_dir.resolve()),
-        "html_dir": str(html_dir),
-        "env_dir": str(results_dir.resolve().parent / "env"),
-    }
-
-
-def _run_asv(args: list[str], timeout_s: float) -> str:
-    try:
-        done = subprocess.run(
-            [sys.executable, "-m", "asv", *args],
-            capture_output=True, text=True, timeout=timeout_s, check=False,
-            stdin=subprocess.DEVNULL,
-        )  # fmt: skip
-    except subprocess.TimeoutExpired:
-        raise HistoryError(f"asv {args[0]} did not finish within {timeout_s:g} s") from None
-    if done.returncode != 0:
-        lines = (done.stderr.strip() or done.stdout.strip() or "no output").splitlines()
-        raise HistoryError(f"asv {args[0]} failed (exit {done.returncode}): {lines[-1]}")
-    return done.stdout + done.stderr
 
 
 # -- many files ----------------------------------------------------------------------------------
