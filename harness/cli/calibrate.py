@@ -12,6 +12,7 @@ from rich.table import Table
 
 from harness.calibrate import Calibration, Rate, calibrate, measured_run_noise
 from harness.cli.compare import FRACTION, policy_options
+from harness.cli.options import suites_dir_option
 from harness.compare import Policy
 from harness.errors import EXIT_OK
 from harness.history import load_runs
@@ -87,12 +88,7 @@ def _measure(count: int, options: RunOptions) -> list[RunResult]:
 )
 @click.option("--samples", type=click.IntRange(3, 1000), default=10, show_default=True)
 @click.option("--quick", is_flag=True, help="Each suite's quick subset of parameters.")
-@click.option(
-    "--suites-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("suites"),
-    show_default=True,
-)
+@suites_dir_option
 @click.option(
     "--from",
     "from_dir",

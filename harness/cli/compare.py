@@ -17,7 +17,7 @@ from rich.console import Console
 
 from harness.atomic import write_atomic
 from harness.baselines import resolve
-from harness.cli.options import baselines_dir_option, results_dir_option
+from harness.cli.options import baselines_dir_option, output_option, results_dir_option
 from harness.compare import DEFAULT_ALPHA, DEFAULT_THRESHOLD, Comparison, Policy, judge
 from harness.compare.model import FAIL_ON
 from harness.compare.overrides import suite_thresholds
@@ -140,12 +140,7 @@ def policy_options(func: Any) -> Any:
 @click.argument("current")
 @policy_options
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="console", show_default=True)
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the report here instead of stdout.",
-)
+@output_option
 @click.option(
     "--plots/--no-plots", default=None, help="Write PNG plots [default: for markdown and html]."
 )

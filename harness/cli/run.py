@@ -12,7 +12,12 @@ from rich.console import Console
 from harness.asvdb import try_record
 from harness.baselines import check_name, save_baseline
 from harness.cli.compare import ReportOptions, emit, policy_options
-from harness.cli.options import baselines_dir_option, results_dir_option, suites_dir_option
+from harness.cli.options import (
+    baselines_dir_option,
+    output_option,
+    results_dir_option,
+    suites_dir_option,
+)
 from harness.cli.progress import RunProgress
 from harness.compare import Policy
 from harness.compare.model import FAIL_ON
@@ -82,12 +87,7 @@ QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup
     show_default=True,
     help="Format of the verdict report.",
 )
-@click.option(
-    "--output",
-    "-o",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Write the verdict report here instead of stdout.",
-)
+@output_option
 def run_command(
     suites: tuple[str, ...],
     pattern: str | None,
