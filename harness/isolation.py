@@ -63,7 +63,7 @@ def run_case(case: CaseRef, setup: WorkerSetup) -> BenchmarkResult:
 def _metric(raw: dict[str, Any]) -> Metric:
     samples = tuple(raw["samples"])
     fields = {k: v for k, v in raw.items() if k != "samples"}
-    return Metric(**fields, samples=samples, summary=summarize(samples))
+    return Metric(**fields, samples=samples, summary=summarize(samples), processes=(len(samples),))
 
 
 def _run_worker(

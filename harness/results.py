@@ -3,6 +3,7 @@
 Format history (bump FORMAT_VERSION and add a step to MIGRATIONS on every change):
   1 — first version: run metadata, benchmarks with metrics, samples and summaries.
   2 — benchmarks gain ``memory_timeline`` (memory-profiler's RSS timeline of peakmem cases).
+  3 — metrics gain ``processes``: how many of the samples each worker process took, in order.
 """
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from typing import Any
 
 from harness.atomic import write_atomic
 from harness.errors import InputError
+from harness.stats import summarize
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 FORMAT_NAME = "bench-result"
 SCHEMA_PATH = Path(__file__).parent / "schema" / f"result-v{FORMAT_VERSION}.schema.json"
 
@@ -27,8 +29,17 @@ def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "format_version": 2, "benchmarks": benchmarks}
 
 
+def _v2_to_v3(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 measured every benchmark in one worker process: one group of samples."""
+    benchmarks = [
+        {**b, "metrics": [{**m, "processes": [len(m["samples"])]} for m in b["metrics"]]}
+        for b in data["benchmarks"]
+    ]
+    return {**data, "format_version": 3, "benchmarks": benchmarks}
+
+
 # Steps from version N to N+1, applied in order to older files.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _v1_to_v2, 2: _v2_to_v3}
 
 
 @dataclass(frozen=True)
@@ -41,6 +52,18 @@ class Metric:
     kind: str  # "sampled" (noisy, judged statistically) or "exact" (counters, judged exactly)
     samples: tuple[float, ...]
     summary: dict[str, float | int] = field(default_factory=dict)
+    # Samples per worker process, in order (sums to len(samples)); () when not recorded.
+    processes: tuple[int, ...] = ()
+
+    def by_process(self) -> list[tuple[float, ...]]:
+        """The samples grouped by the worker process that took them (one group if unknown)."""
+        if not self.processes or sum(self.processes) != len(self.samples):
+            return [self.samples] if self.samples else []
+        groups, start = [], 0
+        for count in self.processes:
+            groups.append(self.samples[start : start + count])
+            start += count
+        return [g for g in groups if g]
 
 
 @dataclass(frozen=True)
@@ -60,6 +83,27 @@ class BenchmarkResult:
     def metric(self, name: str) -> Metric | None:
         return next((m for m in self.metrics if m.name == name), None)
 
+    def extended(self, more: BenchmarkResult) -> BenchmarkResult:
+        """This result with the samples of ``more`` (further worker processes) appended.
+
+        A failure or skip on either side wins: a benchmark that failed in one of its processes
+        is failed. Metrics only ``more`` has are dropped (the first process decides the set).
+        """
+        if self.status != "ok":
+            return self
+        if more.status != "ok":
+            return replace(more, duration_s=self.duration_s + more.duration_s)
+        metrics = tuple(_joined(m, more.metric(m.name)) for m in self.metrics)
+        return replace(self, metrics=metrics, duration_s=self.duration_s + more.duration_s)
+
+
+def _joined(metric: Metric, more: Metric | None) -> Metric:
+    if more is None or not more.samples:
+        return metric
+    samples = metric.samples + more.samples
+    groups = tuple(len(g) for g in metric.by_process()) + tuple(len(g) for g in more.by_process())
+    return replace(metric, samples=samples, summary=summarize(samples), processes=groups)
+
 
 @dataclass(frozen=True)
 class RunResult:
@@ -72,6 +116,13 @@ class RunResult:
 
     def with_benchmark(self, result: BenchmarkResult) -> RunResult:
         return replace(self, benchmarks=self.benchmarks + (result,))
+
+    def with_process(self, result: BenchmarkResult) -> RunResult:
+        """Add ``result``, or extend the benchmark of the same id with its samples."""
+        if all(b.id != result.id for b in self.benchmarks):
+            return self.with_benchmark(result)
+        merged = tuple(b.extended(result) if b.id == result.id else b for b in self.benchmarks)
+        return replace(self, benchmarks=merged)
 
     def finished(self, meta_updates: dict[str, Any]) -> RunResult:
         return replace(self, meta={**self.meta, **meta_updates}, complete=True)
@@ -89,7 +140,14 @@ def from_dict(data: dict[str, Any], source: str = "<memory>") -> RunResult:
                 **{
                     **b,
                     "metrics": tuple(
-                        Metric(**{**m, "samples": tuple(m["samples"])}) for m in b["metrics"]
+                        Metric(
+                            **{
+                                **m,
+                                "samples": tuple(m["samples"]),
+                                "processes": tuple(m["processes"]),
+                            }
+                        )
+                        for m in b["metrics"]
                     ),
                     "memory_timeline": tuple(b["memory_timeline"]),
                 }

@@ -13,8 +13,7 @@ from dataclasses import replace
 
 from harness.compare.judge import judge
 from harness.compare.model import Comparison, Status
-from harness.results import BenchmarkResult, Metric, RunResult
-from harness.stats import summarize
+from harness.results import RunResult
 
 Remeasure = Callable[[list[str]], "RunResult | tuple[RunResult, RunResult]"]
 DEFAULT_ROUNDS = 2
@@ -84,17 +83,6 @@ def pool(run: RunResult, fresh: RunResult, ids: list[str], notes: list[str]) -> 
                 why = again.error if again is not None else "not measured"
                 notes.append(f"re-measuring {bench.id} failed ({why}); kept earlier samples")
             else:
-                bench = _merged(bench, again)
+                bench = bench.extended(again)
         pooled.append(bench)
     return replace(run, benchmarks=tuple(pooled))
-
-
-def _merged(bench: BenchmarkResult, again: BenchmarkResult) -> BenchmarkResult:
-    metrics = []
-    for metric in bench.metrics:
-        more = again.metric(metric.name)
-        if more is not None:
-            samples = metric.samples + more.samples
-            metric = Metric(**{**vars(metric), "samples": samples, "summary": summarize(samples)})
-        metrics.append(metric)
-    return replace(bench, metrics=tuple(metrics))

@@ -5,6 +5,7 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import jsonschema
@@ -59,7 +60,10 @@ def test_unknown_version_is_refused_with_advice(tmp_path: Path) -> None:
     data["format_version"] = FORMAT_VERSION + 1
     path = tmp_path / "future.json"
     path.write_text(json.dumps(data))
-    with pytest.raises(InputError, match=r"future.json: result format version 3 .*upgrade bench"):
+    with pytest.raises(
+        InputError,
+        match=rf"future.json: result format version {FORMAT_VERSION + 1} .*upgrade bench",
+    ):
         load(path)
 
 
@@ -83,8 +87,9 @@ def test_older_versions_migrate_through_explicit_steps(monkeypatch: pytest.Monke
         return data
 
     old = to_dict(_run())
-    monkeypatch.setattr(results, "FORMAT_VERSION", 3)
-    monkeypatch.setattr(results, "MIGRATIONS", {**results.MIGRATIONS, 2: step})
+    now = results.FORMAT_VERSION
+    monkeypatch.setattr(results, "FORMAT_VERSION", now + 1)
+    monkeypatch.setattr(results, "MIGRATIONS", {**results.MIGRATIONS, now: step})
     migrated = from_dict(old)
     assert migrated.run_id == "20261127t080000000000z"
 
@@ -125,4 +130,51 @@ def test_a_version_1_file_migrates_with_empty_timelines() -> None:
     data["format_version"] = 1
     for bench in data["benchmarks"]:
         del bench["memory_timeline"]
-    assert from_dict(data) == _run()
+        for metric in bench["metrics"]:
+            del metric["processes"]
+    assert from_dict(data) == _one_process(_run())
+
+
+def test_a_version_2_file_migrates_to_one_process_per_metric() -> None:
+    data = to_dict(_run())
+    data["format_version"] = 2
+    for bench in data["benchmarks"]:
+        for metric in bench["metrics"]:
+            del metric["processes"]
+    migrated = from_dict(data)
+    assert migrated == _one_process(_run())
+    assert migrated.benchmarks[0].metrics[0].processes == (3,)
+
+
+def _one_process(run: RunResult) -> RunResult:
+    """``run`` as a version 2 file reads: every metric's samples from one process."""
+    benchmarks = tuple(
+        replace(b, metrics=tuple(replace(m, processes=(len(m.samples),)) for m in b.metrics))
+        for b in run.benchmarks
+    )
+    return replace(run, benchmarks=benchmarks)
+
+
+def test_extending_a_result_appends_samples_and_records_each_process() -> None:
+    first = _run().benchmarks[0]
+    grown = first.extended(first).extended(first)
+    time = grown.metric("time")
+    assert time is not None and time.samples == (0.5, 0.4, 0.6) * 3
+    assert time.processes == (3, 3, 3)
+    assert time.by_process() == [(0.5, 0.4, 0.6)] * 3
+    assert time.summary["n"] == 9
+    assert grown.duration_s == pytest.approx(3 * first.duration_s)
+
+
+def test_a_failed_process_fails_the_benchmark() -> None:
+    ok, failed = _run().benchmarks
+    assert ok.extended(replace(failed, id=ok.id)).status == "failed"
+    assert failed.extended(ok).status == "failed"
+
+
+def test_a_run_extends_a_benchmark_it_already_has() -> None:
+    run = _run()
+    again = run.with_process(run.benchmarks[0])
+    assert len(again.benchmarks) == 2
+    metric = again.benchmarks[0].metric("time")
+    assert metric is not None and len(metric.samples) == 6
