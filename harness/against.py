@@ -2,7 +2,8 @@
 
 ``bench run --against REV`` checks REV out in a temporary git worktree, runs each case of REV
 and of the working tree one after the other (A B, then B A for the next case, so drift in the
-machine's speed hits both sides alike), and writes one result file per side.
+machine's speed hits both sides alike; with several worker processes per case, round after
+round), and writes one result file per side.
 """
 
 from __future__ import annotations
@@ -111,16 +112,22 @@ def plan_in(path_dir: Path, options: RunOptions) -> list[CaseRef]:
 
 
 def interleave(
-    base: Recorder, base_cases: list[CaseRef], current: Recorder, cases: list[CaseRef]
+    base: Recorder,
+    base_cases: list[CaseRef],
+    current: Recorder,
+    cases: list[CaseRef],
+    rounds: int = 1,
 ) -> list[tuple[Recorder, CaseRef]]:
-    """A B for one case, B A for the next; cases only the current tree has run alone."""
+    """A B for one case, B A for the next, and the other way round in the next round (one
+    round per worker process); cases only the current tree has run alone."""
     by_id = {case.id: case for case in base_cases}
     schedule: list[tuple[Recorder, CaseRef]] = []
-    for i, case in enumerate(cases):
-        pair = [(current, case)]
-        if case.id in by_id:
-            pair.append((base, by_id[case.id]))
-        schedule.extend(pair if i % 2 else pair[::-1])
+    for k in range(rounds):
+        for i, case in enumerate(cases):
+            pair = [(current, case)]
+            if case.id in by_id:
+                pair.append((base, by_id[case.id]))
+            schedule.extend(pair if (i + k) % 2 else pair[::-1])
     return schedule
 
 
@@ -153,7 +160,7 @@ def run_against(
             options.results_dir / f"{current_id}.json",
             WorkerSetup(options.suites_root, package, options.settings, options.max_rss_mb, env),
         )
-        schedule = interleave(base, base_cases, current, cases)
+        schedule = interleave(base, base_cases, current, cases, options.processes)
         execute([base, current], schedule, fixtures, progress or Silent())
         base.finish()
         current.finish()

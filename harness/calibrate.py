@@ -11,10 +11,11 @@ Pairs share runs, so the comparisons are not independent: the run count is repor
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import permutations
 
+import numpy as np
 from scipy.stats import beta
 
 from harness.compare import Comparison, Policy, Status, confirm, judge
@@ -78,6 +79,7 @@ class Calibration:
     aa: Tally
     ab: Tally
     notes: tuple[str, ...] = ()
+    split: int = 0  # halvings per run (interleaved A/A within runs); 0 = pairs of runs
 
 
 def slowed(run: RunResult, slowdown: float) -> RunResult:
@@ -115,25 +117,82 @@ def _restricted(run: RunResult, ids: tuple[str, ...]) -> RunResult:
     return replace(run, benchmarks=tuple(b for b in run.benchmarks if b.id in ids))
 
 
-def _spares(count: int, pair: tuple[int, int]) -> Iterator[int]:
+def _spares(count: int, pair: tuple[int, int]) -> list[int]:
     """The other runs, starting after the current one, in a fixed rotation."""
     i, j = pair
-    for step in range(1, count):
-        k = (j + step) % count
-        if k not in (i, j):
-            yield k
+    return [k for k in ((j + step) % count for step in range(1, count)) if k not in (i, j)]
 
 
 def _remeasure(
-    runs: Sequence[RunResult], pair: tuple[int, int], slowdown: float, both_sides: bool
+    spares: Sequence[RunResult], slowdown: float, both_sides: bool
 ) -> Callable[[list[str]], RunResult | tuple[RunResult, RunResult]]:
-    spares = _spares(len(runs), pair)
+    """Confirmation rounds draw fresh runs from ``spares`` (two at a time for both sides)."""
+    supply = iter(spares)
 
     def again(ids: list[str]) -> RunResult | tuple[RunResult, RunResult]:
-        current = slowed(runs[next(spares)], slowdown) if slowdown else runs[next(spares)]
-        return (runs[next(spares)], current) if both_sides else current
+        fresh = next(supply)
+        current = slowed(fresh, slowdown) if slowdown else fresh
+        return (next(supply), current) if both_sides else current
 
     return again
+
+
+def process_split(run: RunResult, chosen: frozenset[int]) -> tuple[RunResult, RunResult]:
+    """One run's worker processes in two groups: those whose index is in ``chosen``, and the
+    others, as a baseline and a current run measured interleaved on the same machine."""
+    sides = []
+    for keep in (True, False):
+        benchmarks = tuple(
+            replace(b, metrics=tuple(_processes_of(m, chosen, keep) for m in b.metrics))
+            for b in run.benchmarks
+        )
+        sides.append(replace(run, run_id=f"{run.run_id}{'ab'[not keep]}", benchmarks=benchmarks))
+    return sides[0], sides[1]
+
+
+def _processes_of(metric: Metric, chosen: frozenset[int], keep: bool) -> Metric:
+    groups = [g for k, g in enumerate(metric.by_process()) if (k in chosen) == keep]
+    samples = tuple(x for g in groups for x in g)
+    return replace(
+        metric, samples=samples, summary=summarize(samples), processes=tuple(map(len, groups))
+    )
+
+
+def split_designs(
+    runs: Sequence[RunResult], splits: int, seed: int = 0
+) -> list[tuple[RunResult, RunResult, list[RunResult]]]:
+    """``splits`` random halvings of each run's processes: (baseline, current, spares).
+
+    Spares for confirmation are halves of the other runs, baseline half first.
+    """
+    counts = {len(m.by_process()) for r in runs for b in r.benchmarks for m in b.metrics}
+    if not counts or min(counts) < 2:
+        raise InputError("--split needs runs measured with --processes 2 or more")
+    size = min(counts)
+    rng = np.random.default_rng(seed)
+    cuts = [
+        [frozenset(rng.permutation(size)[: size // 2].tolist()) for _ in range(splits)]
+        for _ in runs
+    ]
+    designs = []
+    for r, run in enumerate(runs):
+        for s, chosen in enumerate(cuts[r]):
+            base, current = process_split(run, chosen)
+            spares = []
+            for k in _spares(len(runs), (r, r)):
+                spares.extend(process_split(runs[k], cuts[k][s]))
+            designs.append((base, current, spares))
+    return designs
+
+
+def pair_designs(
+    runs: Sequence[RunResult], max_pairs: int
+) -> list[tuple[RunResult, RunResult, list[RunResult]]]:
+    """Ordered pairs of distinct runs: (baseline, current, spares)."""
+    return [
+        (runs[i], runs[j], [runs[k] for k in _spares(len(runs), (i, j))])
+        for i, j in pairs(len(runs), max_pairs)
+    ]
 
 
 def _tally(tally: Tally, comparison: Comparison) -> Tally:
@@ -162,45 +221,49 @@ def calibrate(
     rounds: int = 2,
     both_sides: bool = False,
     max_pairs: int = DEFAULT_MAX_PAIRS,
+    split: int = 0,
 ) -> Calibration:
-    """A/A and A/B verdict rates over pairs of ``runs`` (see the module docstring)."""
+    """A/A and A/B verdict rates over pairs of ``runs`` (see the module docstring), or, with
+    ``split``, over that many random halvings of each run's worker processes."""
     policy = policy or Policy()
     needed = 2 + rounds * (2 if both_sides else 1)
-    if len(runs) < needed:
+    if not split and len(runs) < needed:
         raise InputError(f"calibration needs at least {needed} runs, got {len(runs)}")
+    if split and len(runs) < 1 + rounds:
+        raise InputError(f"calibration needs at least {1 + rounds} runs, got {len(runs)}")
     ids = common_ids(runs)
     if not ids:
         raise InputError("no benchmark succeeded in every run: nothing to calibrate")
     runs = [_restricted(r, ids) for r in runs]
+    designs = split_designs(runs, split, policy.seed) if split else pair_designs(runs, max_pairs)
     aa, ab = Tally(), Tally()
-    chosen = pairs(len(runs), max_pairs)
-    for pair in chosen:
-        aa = _tally(aa, _one(runs, pair, policy, 0.0, rounds, both_sides))
-        ab = _tally(ab, _one(runs, pair, policy, slowdown, rounds, both_sides))
-    return Calibration(len(runs), len(chosen), ids, slowdown, rounds, both_sides, policy, aa, ab)
+    for base, current, spares in designs:
+        aa = _tally(aa, _one(base, current, spares, policy, 0.0, rounds, both_sides))
+        ab = _tally(ab, _one(base, current, spares, policy, slowdown, rounds, both_sides))
+    return Calibration(
+        len(runs), len(designs), ids, slowdown, rounds, both_sides, policy, aa, ab, split=split
+    )
 
 
 def _one(
-    runs: Sequence[RunResult],
-    pair: tuple[int, int],
+    base: RunResult,
+    current: RunResult,
+    spares: Sequence[RunResult],
     policy: Policy,
     slowdown: float,
     rounds: int,
     both_sides: bool,
 ) -> Comparison:
-    i, j = pair
-    current = slowed(runs[j], slowdown) if slowdown else runs[j]
-    comparison = judge(runs[i], current, policy)
+    current = slowed(current, slowdown) if slowdown else current
+    comparison = judge(base, current, policy)
     if rounds:
-        comparison = confirm(comparison, _remeasure(runs, pair, slowdown, both_sides), rounds)
+        comparison = confirm(comparison, _remeasure(spares, slowdown, both_sides), rounds)
     return comparison
 
 
 def measured_run_noise(runs: Sequence[RunResult], metric: str = "time") -> dict[str, float]:
     """Per benchmark: the standard deviation of log(median) across runs — the run-to-run
     noise that samples within one run cannot show (0.1 is about ±10%)."""
-    import numpy as np
-
     found: dict[str, list[float]] = {}
     for run in runs:
         for bench in run.benchmarks:

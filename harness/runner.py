@@ -37,6 +37,7 @@ class RunOptions:
     shard: Shard | None = None
     ids: tuple[str, ...] = ()  # only these case ids (re-measuring suspects)
     command: tuple[str, ...] = ()
+    processes: int = 1  # worker processes per case, each taking settings.samples samples
 
 
 class Progress(Protocol):
@@ -68,8 +69,14 @@ class Recorder:
         save(result, path)
 
     def add(self, outcome: BenchmarkResult) -> None:
-        self.result = self.result.with_benchmark(outcome)
+        """Record a finished case, or one more worker process of a case already recorded."""
+        self.result = self.result.with_process(outcome)
         save(self.result, self.path)
+
+    def given_up(self, case_id: str) -> BenchmarkResult | None:
+        """The case's result if an earlier process of it failed or was skipped."""
+        known = next((b for b in self.result.benchmarks if b.id == case_id), None)
+        return known if known is not None and known.status != "ok" else None
 
     def finish(self) -> None:
         self.result = self.result.finished({"end_time": now()})
@@ -125,13 +132,19 @@ def execute(
 ) -> None:
     """Measure each (recorder, case) in order, resetting the fixtures before every case.
 
-    Ctrl-C keeps what finished: every recorder's file is marked interrupted. The caller marks
-    the recorders finished once it has nothing more to add.
+    A case may appear several times (one entry per worker process); once one of its processes
+    failed or was skipped, its later ones are not run. Ctrl-C keeps what finished: every
+    recorder's file is marked interrupted. The caller marks the recorders finished once it has
+    nothing more to add.
     """
     progress.started(len(schedule))
     try:
         for recorder, case in schedule:
             progress.case_started(case)
+            known = recorder.given_up(case.id)
+            if known is not None:
+                progress.case_finished(case, known)
+                continue
             for fixture in fixtures:
                 fixture.reset()
             outcome = run_case(case, recorder.setup)
@@ -154,7 +167,8 @@ def run(options: RunOptions, progress: Progress | None = None) -> tuple[RunResul
         run_id = new_run_id()
         meta = run_metadata(options, fixtures, len(cases))
         recorder = Recorder(RunResult(run_id, meta), options.results_dir / f"{run_id}.json", setup)
-        schedule = [(recorder, case) for case in cases]
+        # Process k of every case in round k: a case's processes are spread over the run.
+        schedule = [(recorder, case) for _ in range(options.processes) for case in cases]
         execute([recorder], schedule, fixtures, progress or Silent())
     if wants_micro(options):
         for outcome in run_micro(
@@ -193,4 +207,5 @@ def run_metadata(options: RunOptions, fixtures: list[RunFixture], planned: int) 
         "git": git_info(options.suites_root.resolve().parent),
         "fixtures": {f.name: f.metadata() for f in fixtures},
         "settings": vars(options.settings),
+        "processes": options.processes,
     }

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from harness.calibrate import Calibration, Rate, calibrate, measured_run_noise
 from harness.cli.compare import FRACTION, policy_options
-from harness.cli.options import suites_dir_option
+from harness.cli.options import processes_option, suites_dir_option
 from harness.compare import Policy
 from harness.errors import EXIT_OK
 from harness.history import load_runs
@@ -31,9 +31,14 @@ def _rate(rate: Rate, bound: str) -> str:
 
 def table(result: Calibration) -> Table:
     mode = "both sides" if result.both_sides else "current only"
+    design = (
+        f"{result.pairs} comparisons of process halves ({result.split} splits per run)"
+        if result.split
+        else f"{result.pairs} ordered pairs"
+    )
     grid = Table(
         title=(
-            f"calibration: {result.runs} runs, {result.pairs} ordered pairs, "
+            f"calibration: {result.runs} runs, {design}, "
             f"{len(result.benchmarks)} benchmarks; slowdown {result.slowdown:.0%}; "
             f"confirm {result.rounds} round(s), re-measuring {mode}"
         ),
@@ -87,6 +92,7 @@ def _measure(count: int, options: RunOptions) -> list[RunResult]:
     help="Real runs to measure.",
 )
 @click.option("--samples", type=click.IntRange(3, 1000), default=10, show_default=True)
+@processes_option
 @click.option("--quick", is_flag=True, help="Each suite's quick subset of parameters.")
 @suites_dir_option
 @click.option(
@@ -110,11 +116,23 @@ def _measure(count: int, options: RunOptions) -> list[RunResult]:
     "--both-sides", is_flag=True, help="Confirmation re-measures the baseline too (--against mode)."
 )
 @click.option("--max-pairs", type=click.IntRange(1, 100_000), default=400, show_default=True)
+@click.option(
+    "--split",
+    type=click.IntRange(0, 1000),
+    default=0,
+    show_default=True,
+    help=(
+        "Instead of pairs of runs, judge each run's worker processes split in two halves, "
+        "this many random ways (the interleaved --against design; needs --processes ≥ 10 "
+        "for 5 per side)."
+    ),
+)
 @policy_options
 def calibrate_command(
     pattern: str | None,
     runs: int,
     samples: int,
+    processes: int,
     quick: bool,
     suites_dir: Path,
     from_dir: Path | None,
@@ -123,6 +141,7 @@ def calibrate_command(
     rounds: int,
     both_sides: bool,
     max_pairs: int,
+    split: int,
     policy: Policy,
 ) -> int:
     """Measure verdict quality: A/A false alarms and detection of an injected slowdown.
@@ -142,9 +161,10 @@ def calibrate_command(
                 pattern=pattern,
                 quick=quick,
                 settings=settings,
+                processes=processes,
             )
             measured = _measure(runs, options)
-    result = calibrate(measured, policy, slowdown, rounds, both_sides, max_pairs)
+    result = calibrate(measured, policy, slowdown, rounds, both_sides, max_pairs, split)
     console = Console()
     console.print(table(result))
     console.print(per_benchmark(result, measured_run_noise(measured)))

@@ -15,6 +15,7 @@ from harness.cli.compare import ReportOptions, emit, policy_options
 from harness.cli.options import (
     baselines_dir_option,
     output_option,
+    processes_option,
     results_dir_option,
     suites_dir_option,
 )
@@ -40,6 +41,7 @@ QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup
 @click.option(
     "--samples", type=click.IntRange(3, 1000), default=None, help="Samples per benchmark."
 )
+@processes_option
 @suites_dir_option
 @results_dir_option
 @click.option(
@@ -93,6 +95,7 @@ def run_command(
     pattern: str | None,
     quick: bool,
     samples: int | None,
+    processes: int,
     suites_dir: Path,
     results_dir: Path,
     shard_text: str | None,
@@ -135,6 +138,7 @@ def run_command(
         max_rss_mb=max_rss_mb,
         shard=parse_shard(shard_text) if shard_text else None,
         command=tuple(sys.argv),
+        processes=processes,
     )
     if compare or against:
         policy = replace(policy, benchmark_thresholds=suite_thresholds(suites_dir))

@@ -54,6 +54,7 @@ class Verdict:
     current_n: int = 0
     threshold: float | None = None
     env_guarded: bool = False
+    level: str = "samples"  # judged on "samples", or on one value per worker "processes"
 
 
 @dataclass(frozen=True)

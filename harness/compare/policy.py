@@ -32,6 +32,9 @@ class Policy:
     run_noise: float = 0.0
     resamples: int = 2000
     seed: int = 0
+    # Judge sampled metrics on one value per worker process once both sides have this many.
+    min_processes: int = 5
+    process_statistic: str = "median"
 
     def __post_init__(self) -> None:
         _check_threshold(self.threshold, "threshold")
@@ -39,6 +42,12 @@ class Policy:
             raise InputError(f"alpha must be between 0 and 0.5, not {self.alpha:g}")
         if not 0.0 <= self.run_noise <= 2.0:
             raise InputError(f"run noise must be between 0 and 2 (log SD), not {self.run_noise:g}")
+        if self.min_processes < 2:
+            raise InputError(f"min processes must be at least 2, not {self.min_processes}")
+        if self.process_statistic not in ("median", "best"):
+            raise InputError(
+                f"process statistic must be median or best, not {self.process_statistic!r}"
+            )
         if self.resamples < 100:
             raise InputError(f"resamples must be at least 100, not {self.resamples}")
         for value in self.metric_thresholds.values():

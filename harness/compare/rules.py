@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import zlib
+from collections.abc import Sequence
 from dataclasses import replace
 
 import numpy as np
@@ -24,6 +25,7 @@ import numpy as np
 from harness.compare import stats
 from harness.compare.model import Status, Verdict
 from harness.compare.policy import Policy
+from harness.compare.processes import judged_values
 from harness.results import Metric
 
 
@@ -45,8 +47,13 @@ def judge_metric(
     """The verdict on one metric present, with samples, on both sides.
 
     ``runs`` is how many separate runs were pooled into the baseline and current samples.
+    Sampled metrics measured in enough worker processes on both sides are judged on one value
+    per process (``harness.compare.processes``).
     """
-    base_median, cur_median = float(np.median(base.samples)), float(np.median(cur.samples))
+    old, new, level = base.samples, cur.samples, "samples"
+    if cur.kind != "exact":
+        old, new, level = judged_values(base, cur, policy.min_processes, policy.process_statistic)
+    base_median, cur_median = float(np.median(old)), float(np.median(new))
     verdict = Verdict(
         benchmark=benchmark_id,
         metric=cur.name,
@@ -58,13 +65,14 @@ def judge_metric(
         ratio=stats.bad_ratio(base_median, cur_median, cur.direction),
         baseline_median=base_median,
         current_median=cur_median,
-        baseline_n=len(base.samples),
-        current_n=len(cur.samples),
+        baseline_n=len(old),
+        current_n=len(new),
         threshold=threshold,
+        level=level,
     )
     if cur.kind == "exact":
         return _exact(verdict)
-    return _sampled(verdict, base, cur, policy, runs)
+    return _sampled(verdict, old, new, policy, runs)
 
 
 def _exact(verdict: Verdict) -> Verdict:
@@ -79,18 +87,25 @@ def _exact(verdict: Verdict) -> Verdict:
 
 
 def _sampled(
-    verdict: Verdict, base: Metric, cur: Metric, policy: Policy, runs: tuple[int, int]
+    verdict: Verdict,
+    base: Sequence[float],
+    cur: Sequence[float],
+    policy: Policy,
+    runs: tuple[int, int],
 ) -> Verdict:
-    rng = rng_for(policy, verdict.benchmark, cur.name)
-    ratios = stats.bootstrap_ratios(base.samples, cur.samples, cur.direction, rng, policy.resamples)
+    direction = verdict.direction
+    rng = rng_for(policy, verdict.benchmark, verdict.metric or "")
+    ratios = stats.bootstrap_ratios(base, cur, direction, rng, policy.resamples)
     low, high = stats.percentile_ci(ratios, policy.confidence)
     # Only the test in the direction of the observed change can be significant: the other
     # one-sided p-value is at least 1/2, so it is not computed (it is the costly part).
     ratio = _given(verdict.ratio, 1.0)
     worse = ratio >= 1.0
-    p_worse = stats.worse_p_value(base.samples, cur.samples, cur.direction) if worse else 1.0
-    p_better = 1.0 if worse else stats.better_p_value(base.samples, cur.samples, cur.direction)
-    if policy.run_noise > 0:
+    p_worse = stats.worse_p_value(base, cur, direction) if worse else 1.0
+    p_better = 1.0 if worse else stats.better_p_value(base, cur, direction)
+    if policy.run_noise > 0 and verdict.level == "samples":
+        # Per-process values already carry the noise between processes; single-process
+        # samples do not.
         # Widen the CI and test by the run-to-run noise; keep the stricter of both tests.
         se = stats.run_level_se(stats.log_sd(ratios), policy.run_noise, runs)
         low, high = stats.normal_ci(ratio, se, policy.confidence)
@@ -130,7 +145,7 @@ def _why(verdict: Verdict, alpha: float) -> str:
     if floor >= alpha:
         need = stats.min_samples_per_side(alpha)
         return (
-            f"past threshold, too few samples ({verdict.baseline_n} vs {verdict.current_n}) "
-            f"to reach α={alpha:g}: need ≥{need} per side"
+            f"past threshold, too few {verdict.level} ({verdict.baseline_n} vs "
+            f"{verdict.current_n}) to reach α={alpha:g}: need ≥{need} per side"
         )
     return "past threshold, not significant"

@@ -2,6 +2,8 @@
 
 Format history (bump FORMAT_VERSION on every change):
   1 — first version: runs, policy, warnings, confirmation, verdicts, exit codes.
+  2 — verdicts gain ``level`` ("samples" or "processes": what the statistics were computed on);
+      the policy gains ``run_noise``, ``min_processes`` and ``process_statistic``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from harness.plots import PlotSet
 from harness.results import RunResult
 
 FORMAT_NAME = "bench-comparison"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 def _finite(value: Any) -> Any:
@@ -54,6 +56,9 @@ def to_dict(comparison: Comparison, plots: PlotSet | None = None) -> dict[str, A
             "benchmark_thresholds": {k: dict(v) for k, v in policy.benchmark_thresholds.items()},
             "metric_thresholds": dict(policy.metric_thresholds),
             "allow_env_mismatch": policy.allow_env_mismatch,
+            "run_noise": policy.run_noise,
+            "min_processes": policy.min_processes,
+            "process_statistic": policy.process_statistic,
         },
         "counts": {s.value: n for s, n in comparison.counts().items()},
         "exit_code": {

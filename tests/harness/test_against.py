@@ -90,6 +90,13 @@ def test_interleave_alternates_and_runs_new_cases_alone() -> None:
     ]  # fmt: skip
 
 
+def test_interleave_swaps_the_order_in_each_round_of_processes() -> None:
+    base, current = object(), object()
+    schedule = interleave(base, [_ref("a")], current, [_ref("a")], rounds=3)  # type: ignore[arg-type]
+    sides = ["B" if rec is base else "C" for rec, _ in schedule]
+    assert sides == ["B", "C", "C", "B", "B", "C"]
+
+
 def test_bench_run_against_judges_the_revision(repo: Path, tmp_path: Path) -> None:
     command = [
         sys.executable, "-m", "harness.cli", "run", "--against", "HEAD", "--samples", "3",

@@ -78,3 +78,17 @@ def test_fixture_counters_restart_before_every_calibrated_sample(
     # The calibrated call count, the same in every sample: warm-up and earlier samples
     # are not counted again.
     assert len(set(calls)) == 1 and calls[0] >= 1, calls
+
+
+def test_several_processes_per_case_are_recorded_apart(sample_options: RunOptions) -> None:
+    options = replace(sample_options, pattern="time_sum|track_answer|time_raises", processes=3)
+    result, path = run(options)
+    by_id = {b.id: b for b in result.benchmarks}
+    summed = by_id["basic.Arithmetic.time_sum(size=10, label='a')"]
+    time = summed.metric("time")
+    assert time.processes == (3, 3, 3) and len(time.samples) == 9
+    assert summed.metric("items").samples == (10.0,) * 9
+    assert by_id["basic.track_answer"].metric("track").processes == (3, 3, 3)
+    assert by_id["broken.time_raises"].status == "failed"  # and its later processes not run
+    assert len(result.benchmarks) == len(by_id)  # one entry per case, not per process
+    assert load(path) == result and result.meta["processes"] == 3

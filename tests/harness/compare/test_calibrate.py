@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from scipy.stats import beta
 
-from harness.calibrate import Rate, calibrate, measured_run_noise, pairs, slowed
+from harness.calibrate import (
+    Rate,
+    calibrate,
+    measured_run_noise,
+    pairs,
+    process_split,
+    slowed,
+)
+from harness.compare import Policy
 from harness.errors import InputError
 from harness.results import RunResult
 from tests.harness.compare.factory import bench, counter, metric, noisy, run
@@ -72,3 +82,38 @@ def test_measured_run_noise_is_the_sd_of_log_medians() -> None:
     noise = measured_run_noise(_runs(8, cv=0.1))
     assert set(noise) == {"x"}  # "y" has no time metric
     assert 0.0 < noise["x"] < 0.1
+
+
+def _processed(count: int, processes: int = 6) -> list[RunResult]:
+    """Runs whose time metric came from ``processes`` worker processes of 4 samples each."""
+    made = []
+    for i in range(count):
+        samples = noisy(300 + i, 1.0, 0.03, 4 * processes)
+        time = replace(metric("time", samples), processes=(4,) * processes)
+        requests = replace(counter("requests", 5, 4 * processes), processes=(4,) * processes)
+        made.append(run(f"r{i}", bench("x", time, requests)))
+    return made
+
+
+def test_a_process_split_keeps_each_process_whole() -> None:
+    (one,) = _processed(1)
+    base, current = process_split(one, frozenset({0, 2, 4}))
+    time = one.benchmarks[0].metric("time")
+    b, c = base.benchmarks[0].metric("time"), current.benchmarks[0].metric("time")
+    assert b.processes == c.processes == (4, 4, 4)
+    groups = time.by_process()
+    assert b.by_process() == [groups[0], groups[2], groups[4]]
+    assert c.by_process() == [groups[1], groups[3], groups[5]]
+    assert base.run_id != current.run_id
+
+
+def test_split_calibration_judges_halves_of_each_run() -> None:
+    result = calibrate(_processed(4), rounds=1, split=3, policy=Policy(min_processes=3))
+    assert (result.pairs, result.split) == (12, 3)
+    assert result.aa.exact == Rate(0, 12) and result.ab.exact == Rate(12, 12)
+    assert result.aa.sampled.trials == 12
+
+
+def test_split_needs_several_processes() -> None:
+    with pytest.raises(InputError, match="--processes 2 or more"):
+        calibrate(_runs(6), rounds=1, split=2)

@@ -1,0 +1,97 @@
+"""Verdicts on one value per worker process."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from harness.compare import Policy, Status, judge
+from harness.compare.processes import judged_values, process_value, process_values
+from harness.results import Metric
+from tests.harness.compare.factory import bench, counter, metric, noisy, run
+
+ID = "suite.Bench.time_x(n=1)"
+
+
+def _processes(levels: list[float], seed: int = 0, n: int = 10) -> Metric:
+    """A time metric of one worker process per level: tight samples around each level."""
+    samples: tuple[float, ...] = ()
+    for k, level in enumerate(levels):
+        samples += noisy(seed * 100 + k, level, 0.01, n)
+    return replace(metric("time", samples), processes=(n,) * len(levels))
+
+
+def test_a_process_value_is_its_median_or_its_best() -> None:
+    assert process_value([3.0, 1.0, 2.0, 9.0], "lower", "median") == 2.5
+    assert process_value([3.0, 1.0, 2.0], "lower", "best") == 1.0
+    assert process_value([3.0, 1.0, 2.0], "higher", "best") == 3.0
+    with pytest.raises(ValueError):
+        process_value([1.0], "lower", "mean")
+
+
+def test_process_values_follow_the_recorded_groups() -> None:
+    m = replace(metric("time", (1.0, 2.0, 3.0, 10.0, 20.0)), processes=(3, 2))
+    assert process_values(m, "median") == (2.0, 15.0)
+    assert process_values(metric("time", (1.0, 3.0)), "median") == (2.0,)  # one unknown group
+
+
+def test_processes_are_judged_only_when_both_sides_have_enough() -> None:
+    five, four = _processes([1.0] * 5), _processes([1.0] * 4)
+    assert judged_values(five, five, 5, "median")[2] == "processes"
+    assert judged_values(five, four, 5, "median")[2] == "samples"
+    assert judged_values(four, four, 4, "median")[2] == "processes"
+
+
+def _verdict(base: Metric, cur: Metric, policy: Policy | None = None):
+    comparison = judge(run("a", bench(ID, base)), run("b", bench(ID, cur)), policy or Policy())
+    (verdict,) = comparison.verdicts
+    return verdict
+
+
+BASE = [1.00, 1.02, 1.01, 1.35, 1.03, 1.00]
+SOME_SLOW = [1.30, 1.36, 1.01, 1.33, 1.32, 1.02]  # slow stretches in 4 of 6 processes
+STEADY = [1.00, 1.02, 1.01, 1.05, 1.03, 1.00]
+
+
+def test_a_shift_in_some_processes_only_is_not_a_regression() -> None:
+    v = _verdict(_processes(BASE, 1), _processes(SOME_SLOW, 2))
+    assert (v.level, v.baseline_n, v.current_n) == ("processes", 6, 6)
+    assert v.status is Status.UNCERTAIN  # past the threshold, not significant
+    # The same samples judged as if one process took them all: a confident false alarm.
+    flat = _verdict(
+        metric("time", _processes(BASE, 1).samples),
+        metric("time", _processes(SOME_SLOW, 2).samples),
+    )
+    assert (flat.level, flat.status) == ("samples", Status.REGRESSED)
+
+
+def test_a_shift_in_every_process_regresses() -> None:
+    slower = [level * 1.3 for level in STEADY]
+    v = _verdict(_processes(STEADY, 1), _processes(slower, 2))
+    assert (v.level, v.status) == ("processes", Status.REGRESSED)
+    assert v.ratio == pytest.approx(1.3, rel=0.05)
+    assert v.p_value == pytest.approx(1 / 924)  # complete separation of 6 vs 6
+
+
+def test_run_noise_is_not_added_to_per_process_values() -> None:
+    slower = [level * 1.3 for level in STEADY]
+    policy = Policy(run_noise=0.3)
+    v = _verdict(_processes(STEADY, 1), _processes(slower, 2), policy)
+    assert v.status is Status.REGRESSED
+
+
+def test_counters_stay_exact_with_processes() -> None:
+    base = replace(counter("requests", 5, n=12), processes=(2,) * 6)
+    cur = replace(counter("requests", 6, n=12), processes=(2,) * 6)
+    v = _verdict(base, cur)
+    assert (v.level, v.status) == ("samples", Status.REGRESSED)
+
+
+def test_the_policy_checks_its_process_settings() -> None:
+    from harness.errors import InputError
+
+    with pytest.raises(InputError):
+        Policy(min_processes=1)
+    with pytest.raises(InputError):
+        Policy(process_statistic="mean")
