@@ -137,21 +137,23 @@ def _remeasure(
     return again
 
 
-def process_split(run: RunResult, chosen: frozenset[int]) -> tuple[RunResult, RunResult]:
+def process_split(
+    run: RunResult, chosen: frozenset[int], used: int | None = None
+) -> tuple[RunResult, RunResult]:
     """One run's worker processes in two groups: those whose index is in ``chosen``, and the
-    others, as a baseline and a current run measured interleaved on the same machine."""
+    others (of the first ``used``), as a baseline and a current run measured interleaved."""
     sides = []
     for keep in (True, False):
         benchmarks = tuple(
-            replace(b, metrics=tuple(_processes_of(m, chosen, keep) for m in b.metrics))
+            replace(b, metrics=tuple(_processes_of(m, chosen, keep, used) for m in b.metrics))
             for b in run.benchmarks
         )
         sides.append(replace(run, run_id=f"{run.run_id}{'ab'[not keep]}", benchmarks=benchmarks))
     return sides[0], sides[1]
 
 
-def _processes_of(metric: Metric, chosen: frozenset[int], keep: bool) -> Metric:
-    groups = [g for k, g in enumerate(metric.by_process()) if (k in chosen) == keep]
+def _processes_of(metric: Metric, chosen: frozenset[int], keep: bool, used: int | None) -> Metric:
+    groups = [g for k, g in enumerate(metric.by_process()[:used]) if (k in chosen) == keep]
     samples = tuple(x for g in groups for x in g)
     return replace(
         metric, samples=samples, summary=summarize(samples), processes=tuple(map(len, groups))
@@ -163,24 +165,29 @@ def split_designs(
 ) -> list[tuple[RunResult, RunResult, list[RunResult]]]:
     """``splits`` random halvings of each run's processes: (baseline, current, spares).
 
-    Spares for confirmation are halves of the other runs, baseline half first.
+    Processes are taken in neighbouring pairs (rounds 0 and 1, 2 and 3, …) and a coin sends
+    one of each pair to the baseline, as ``--against`` measures the two sides one after the
+    other in every round. Spares for confirmation are halves of the other runs.
     """
     counts = {len(m.by_process()) for r in runs for b in r.benchmarks for m in b.metrics}
     if not counts or min(counts) < 2:
         raise InputError("--split needs runs measured with --processes 2 or more")
-    size = min(counts)
+    pairs_per_run = min(counts) // 2
     rng = np.random.default_rng(seed)
     cuts = [
-        [frozenset(rng.permutation(size)[: size // 2].tolist()) for _ in range(splits)]
+        [
+            frozenset(2 * j + int(rng.integers(2)) for j in range(pairs_per_run))
+            for _ in range(splits)
+        ]
         for _ in runs
     ]
     designs = []
     for r, run in enumerate(runs):
         for s, chosen in enumerate(cuts[r]):
-            base, current = process_split(run, chosen)
+            base, current = process_split(run, chosen, 2 * pairs_per_run)
             spares = []
             for k in _spares(len(runs), (r, r)):
-                spares.extend(process_split(runs[k], cuts[k][s]))
+                spares.extend(process_split(runs[k], cuts[k][s], 2 * pairs_per_run))
             designs.append((base, current, spares))
     return designs
 

@@ -1,8 +1,10 @@
 """A run that ends in a verdict: against a baseline (``--compare``) or a revision (``--against``).
 
 Suspects (regressed or uncertain time metrics) are re-measured before the final verdict and
-their samples pooled; re-measurements go to ``results/confirm/`` so they never pass for the
-latest run.
+their samples pooled; the re-measurements themselves go to ``results/confirm/`` so they never
+pass for the latest run, and the run's own files are rewritten with the pooled samples (more
+worker processes of the same benchmarks, ``meta.confirmation`` says which), so that
+``bench compare`` of the two files later gives the same verdicts.
 """
 
 from __future__ import annotations
@@ -14,10 +16,11 @@ from harness.against import run_against
 from harness.baselines import resolve
 from harness.compare import Comparison, Policy, confirm, judge
 from harness.errors import InputError
-from harness.results import RunResult
+from harness.results import RunResult, save
 from harness.runner import Progress, RunOptions, run
 
 CONFIRM_DIR = "confirm"
+DEFAULT_CONFIRM_ROUNDS = 4
 
 
 @dataclass(frozen=True)
@@ -27,7 +30,7 @@ class Gate:
     policy: Policy
     compare: str | None = None  # a baseline name or result file
     against: str | None = None  # a git revision
-    confirm_rounds: int = 2
+    confirm_rounds: int = DEFAULT_CONFIRM_ROUNDS
     baselines_dir: Path = Path("baselines")
     repo: Path = Path(".")
 
@@ -59,7 +62,22 @@ def gated_run(options: RunOptions, gate: Gate, progress: Progress | None = None)
     def remeasure(ids: list[str]) -> RunResult:
         return run(_confirm_options(options, ids), progress)[0]
 
-    return GatedRun(result, path, confirm(comparison, remeasure, gate.confirm_rounds))
+    comparison = confirm(comparison, remeasure, gate.confirm_rounds)
+    result = _keep_pooled(comparison, comparison.current, path)
+    return GatedRun(result, path, comparison)
+
+
+def _keep_pooled(comparison: Comparison, pooled: RunResult, path: Path) -> RunResult:
+    """Rewrite a run's file with the samples confirmation added (if it added any)."""
+    if not comparison.rounds:
+        return pooled
+    meta = {
+        **pooled.meta,
+        "confirmation": {"rounds": comparison.rounds, "remeasured": list(comparison.remeasured)},
+    }
+    kept = replace(pooled, meta=meta)
+    save(kept, path)
+    return kept
 
 
 def _against(options: RunOptions, gate: Gate, progress: Progress | None) -> GatedRun:
@@ -72,4 +90,6 @@ def _against(options: RunOptions, gate: Gate, progress: Progress | None) -> Gate
         return again.base, again.current
 
     comparison = confirm(comparison, remeasure, gate.confirm_rounds)
-    return GatedRun(done.current, done.current_path, comparison, done.base_path)
+    _keep_pooled(comparison, comparison.baseline, done.base_path)
+    current = _keep_pooled(comparison, comparison.current, done.current_path)
+    return GatedRun(current, done.current_path, comparison, done.base_path)

@@ -34,14 +34,11 @@ output_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write here (atomically) instead of stdout.",
 )
+PROCESSES_HELP = (
+    "Worker processes per benchmark, each taking --samples samples, spread over the run. "
+    "Time verdicts need at least 5 per side to see the noise between processes "
+    "(docs/verdicts.md)."
+)
 processes_option = click.option(
-    "--processes",
-    type=click.IntRange(1, 100),
-    default=1,
-    show_default=True,
-    help=(
-        "Worker processes per benchmark, each taking --samples samples, spread over the run. "
-        "Verdicts on times use the spread between processes once both sides have "
-        "at least 5 (see docs/verdicts.md)."
-    ),
+    "--processes", type=click.IntRange(1, 100), default=1, show_default=True, help=PROCESSES_HELP
 )

@@ -13,9 +13,9 @@ from harness.asvdb import try_record
 from harness.baselines import check_name, save_baseline
 from harness.cli.compare import ReportOptions, emit, policy_options
 from harness.cli.options import (
+    PROCESSES_HELP,
     baselines_dir_option,
     output_option,
-    processes_option,
     results_dir_option,
     suites_dir_option,
 )
@@ -25,12 +25,13 @@ from harness.compare.model import FAIL_ON
 from harness.compare.overrides import suite_thresholds
 from harness.errors import EXIT_FAILURE, EXIT_OK
 from harness.format import run_table
-from harness.gate import Gate, gated_run
+from harness.gate import DEFAULT_CONFIRM_ROUNDS, Gate, gated_run
 from harness.measure import SampleSettings
 from harness.report import FORMATS
 from harness.runner import DEFAULT_MAX_RSS_MB, RunOptions
 from harness.shard import parse_shard
 
+AGAINST_PROCESSES = 5  # per side: the fewest with which a time verdict can be significant
 QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup_s=0.02)
 
 
@@ -41,7 +42,13 @@ QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup
 @click.option(
     "--samples", type=click.IntRange(3, 1000), default=None, help="Samples per benchmark."
 )
-@processes_option
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 100),
+    default=None,
+    show_default="1; 5 with --against",
+    help=PROCESSES_HELP,
+)
 @suites_dir_option
 @results_dir_option
 @click.option(
@@ -77,9 +84,12 @@ QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup
 @click.option(
     "--confirm-rounds",
     type=click.IntRange(0, 5),
-    default=2,
+    default=DEFAULT_CONFIRM_ROUNDS,
     show_default=True,
-    help="Re-measure suspected regressions up to this many times before the verdict.",
+    help=(
+        "Re-measure benchmarks whose verdict is regressed or undecided up to this many times "
+        "(more worker processes, pooled) before the final verdict."
+    ),
 )
 @click.option(
     "--format",
@@ -95,7 +105,7 @@ def run_command(
     pattern: str | None,
     quick: bool,
     samples: int | None,
-    processes: int,
+    processes: int | None,
     suites_dir: Path,
     results_dir: Path,
     shard_text: str | None,
@@ -112,7 +122,7 @@ def run_command(
 ) -> int:
     """Run benchmark SUITES (all by default) and write results/<run-id>.json.
 
-    Each benchmark runs in a fresh worker process; the mock GitHub server runs once in its
+    Each benchmark runs in fresh worker processes (--processes); the mock GitHub server runs once in its
     own process for the whole run. The results file is rewritten after every benchmark, so an
     interrupted run keeps what finished.
 
@@ -120,6 +130,8 @@ def run_command(
     Gating a merge:
       bench run --compare main        judge against baselines/main.json (exact counters too)
       bench run --against origin/main run that revision's suites too, interleaved, and judge
+                                      (the recommended mode for times: 5 worker processes
+                                      per side and benchmark, undecided ones re-measured)
 
     Exit codes: 0 ok, 1 regression, 2 bad input, 3 a benchmark failed.
     """
@@ -138,7 +150,7 @@ def run_command(
         max_rss_mb=max_rss_mb,
         shard=parse_shard(shard_text) if shard_text else None,
         command=tuple(sys.argv),
-        processes=processes,
+        processes=processes or (AGAINST_PROCESSES if against else 1),
     )
     if compare or against:
         policy = replace(policy, benchmark_thresholds=suite_thresholds(suites_dir))

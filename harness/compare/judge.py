@@ -36,11 +36,24 @@ def judge(
         f"{name} run {r.run_id} is incomplete" for name, r in _incomplete(baseline, current)
     ]
     verdicts = list(_all_verdicts(baseline, current, policy, pooled))
+    warnings += _single_process_warning(verdicts, policy)
     if guard:
         verdicts = [_guarded(v) for v in verdicts]
     return Comparison(
         baseline, current, policy, tuple(verdicts), tuple(warnings), pooled_runs=pooled
     )
+
+
+def _single_process_warning(verdicts: list[Verdict], policy: Policy) -> list[str]:
+    """Sampled metrics judged on raw samples: the noise between worker processes is unseen."""
+    count = sum(1 for v in verdicts if v.kind == "sampled" and v.level == "samples")
+    if not count:
+        return []
+    return [
+        f"{count} sampled metric(s) measured in fewer than {policy.min_processes} worker "
+        f"processes per side: their verdicts cannot see the noise between processes and may "
+        f"cry wolf; use --processes {policy.min_processes} (docs/verdicts.md)"
+    ]
 
 
 def _incomplete(baseline: RunResult, current: RunResult) -> list[tuple[str, RunResult]]:

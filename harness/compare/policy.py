@@ -34,7 +34,7 @@ class Policy:
     seed: int = 0
     # Judge sampled metrics on one value per worker process once both sides have this many.
     min_processes: int = 5
-    process_statistic: str = "median"
+    process_statistic: str = "best"
 
     def __post_init__(self) -> None:
         _check_threshold(self.threshold, "threshold")

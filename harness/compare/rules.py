@@ -7,10 +7,11 @@ bootstrap CI at 1 - 2α, p the one-sided Mann–Whitney p-value):
   at least t is plausible (hi >= 1 + t). Requiring the point ratio itself to pass 1 + t would
   catch a true slowdown of exactly t only half the time.
 * improved — the mirror image: p_better < α, hi < 1 and lo <= 1 / (1 + t).
-* uncertain — the point ratio is past the threshold either way but the difference is not
-  significant (too few or too noisy samples): re-measure before believing it.
-* unchanged — everything else, including a significant change the CI shows to be smaller
-  than the threshold.
+* uncertain — neither, but a slowdown of t or more is not ruled out (hi >= 1 + t), or the
+  point ratio shows an improvement past t that is not significant: the data cannot tell yet,
+  so ``confirm`` measures more before the final verdict.
+* unchanged — everything else: the CI rules out a slowdown of t (hi < 1 + t), including a
+  significant change smaller than the threshold.
 """
 
 from __future__ import annotations
@@ -103,16 +104,17 @@ def _sampled(
     worse = ratio >= 1.0
     p_worse = stats.worse_p_value(base, cur, direction) if worse else 1.0
     p_better = 1.0 if worse else stats.better_p_value(base, cur, direction)
-    if policy.run_noise > 0 and verdict.level == "samples":
-        # Per-process values already carry the noise between processes; single-process
-        # samples do not.
+    if policy.run_noise > 0:
         # Widen the CI and test by the run-to-run noise; keep the stricter of both tests.
         se = stats.run_level_se(stats.log_sd(ratios), policy.run_noise, runs)
         low, high = stats.normal_ci(ratio, se, policy.confidence)
         p_worse = max(p_worse, stats.normal_worse_p(ratio, se))
         p_better = max(p_better, stats.normal_worse_p(1.0 / ratio if ratio else math.inf, se))
-    verdict = replace(verdict, ci_low=low, ci_high=high)
-    return _decide(verdict, p_worse, p_better, policy.alpha)
+    verdict = _decide(replace(verdict, ci_low=low, ci_high=high), p_worse, p_better, policy.alpha)
+    if verdict.level == "processes":
+        where = f"{verdict.baseline_n} vs {verdict.current_n} processes"
+        verdict = replace(verdict, reason=f"{verdict.reason}; {where} ({policy.process_statistic})")
+    return verdict
 
 
 def _decide(verdict: Verdict, p_worse: float, p_better: float, alpha: float) -> Verdict:
@@ -128,7 +130,7 @@ def _decide(verdict: Verdict, p_worse: float, p_better: float, alpha: float) -> 
             return replace(verdict, status=Status.IMPROVED, p_value=p_better, reason="significant")
         return replace(verdict, p_value=p_better, reason="significant, smaller than threshold")
     p_value = p_worse if ratio >= 1.0 else p_better
-    if ratio >= limit or ratio <= 1.0 / limit:
+    if high >= limit or ratio <= 1.0 / limit:
         return replace(
             verdict, status=Status.UNCERTAIN, p_value=p_value, reason=_why(verdict, alpha)
         )

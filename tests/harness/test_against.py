@@ -12,6 +12,7 @@ import pytest
 from harness.against import interleave, run_against
 from harness.errors import InputError
 from harness.measure import SampleSettings
+from harness.results import load
 from harness.runner import RunOptions
 from harness.suite import CaseRef
 
@@ -100,13 +101,18 @@ def test_interleave_swaps_the_order_in_each_round_of_processes() -> None:
 def test_bench_run_against_judges_the_revision(repo: Path, tmp_path: Path) -> None:
     command = [
         sys.executable, "-m", "harness.cli", "run", "--against", "HEAD", "--samples", "3",
-        "--suites-dir", str(repo / "suites"), "--results-dir", str(tmp_path / "r"),
+        "-b", "n=1", "--suites-dir", str(repo / "suites"), "--results-dir", str(tmp_path / "r"),
         "--format", "json", "--confirm-rounds", "0",
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 1, done.stderr  # the exact counter "version" went from 1 to 2
     report = json.loads(done.stdout[done.stdout.index("{") :])
-    assert {(v["metric"], v["status"]) for v in report["verdicts"] if v["metric"] == "version"} == {
-        ("version", "regressed")
-    }
-    assert len(list((tmp_path / "r").glob("*.json"))) == 2
+    verdicts = {v["metric"]: v for v in report["verdicts"] if v["metric"]}
+    assert verdicts["version"]["status"] == "regressed"
+    # --against measures 5 worker processes per side by default: times are judged per process.
+    assert (verdicts["time"]["level"], verdicts["time"]["baseline_n"]) == ("processes", 5)
+    files = sorted((tmp_path / "r").glob("*.json"))
+    assert len(files) == 2
+    for path in files:
+        (bench,) = load(path).benchmarks
+        assert bench.metric("time").processes == (3,) * 5

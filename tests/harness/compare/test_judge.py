@@ -33,10 +33,19 @@ def test_a_clear_slowdown_regresses_and_exits_1() -> None:
 
 
 def test_the_same_samples_are_unchanged() -> None:
-    samples = noisy(3, 10.0, 0.2)
+    samples = noisy(3, 10.0, 0.05)
     comparison, v = _one(samples, samples)
     assert v.status is Status.UNCHANGED and v.ratio == 1.0
+    assert v.ci_high is not None and v.ci_high < 1.2
     assert comparison.exit_code() == 0
+
+
+def test_too_noisy_to_rule_out_the_threshold_is_uncertain_not_unchanged() -> None:
+    samples = noisy(3, 10.0, 0.2)
+    comparison, v = _one(samples, samples)
+    assert v.status is Status.UNCERTAIN and v.ratio == 1.0
+    assert v.ci_high is not None and v.ci_high >= 1.2  # a 20% slowdown is not ruled out
+    assert comparison.exit_code() == 0 and comparison.exit_code("uncertain") == 1
 
 
 def test_a_true_slowdown_of_exactly_the_threshold_is_caught() -> None:

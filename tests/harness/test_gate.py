@@ -1,0 +1,32 @@
+"""A gated run keeps what confirmation measured: the pooled samples land in the run's file."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from harness.calibrate import slowed
+from harness.compare import Policy
+from harness.gate import Gate, gated_run
+from harness.results import load, save
+from harness.runner import RunOptions, run
+
+
+def test_confirmation_rounds_are_pooled_into_the_run_file(
+    sample_options: RunOptions, tmp_path: Path
+) -> None:
+    options = replace(sample_options, pattern="time_sum")
+    first, _ = run(options)
+    # A baseline four times faster than this machine can be: every time metric is suspect.
+    baseline = tmp_path / "fast.json"
+    save(slowed(first, -0.75), baseline)
+    gate = Gate(Policy(), compare=str(baseline), confirm_rounds=2)
+    done = gated_run(options, gate)
+    assert done.comparison is not None and done.comparison.rounds == 2
+    kept = load(done.path)
+    assert kept == done.result
+    assert kept.meta["confirmation"]["rounds"] == 2
+    assert set(kept.meta["confirmation"]["remeasured"]) == {b.id for b in kept.benchmarks}
+    for bench in kept.benchmarks:
+        assert bench.metric("time").processes == (3, 3, 3)  # the run's own and two rounds
+    assert len(list((options.results_dir / "confirm").glob("*.json"))) == 2
