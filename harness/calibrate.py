@@ -59,6 +59,7 @@ class Tally:
     """Counts over many comparisons, by metric kind and per benchmark."""
 
     sampled: Rate = field(default_factory=Rate)
+    time: Rate = field(default_factory=Rate)  # the "time" metric alone (wall-clock time)
     exact: Rate = field(default_factory=Rate)
     benchmarks: Rate = field(default_factory=Rate)
     uncertain: Rate = field(default_factory=Rate)
@@ -204,10 +205,13 @@ def pair_designs(
 
 def _tally(tally: Tally, comparison: Comparison) -> Tally:
     sampled, exact, uncertain = tally.sampled, tally.exact, tally.uncertain
+    time = tally.time
     for v in comparison.verdicts:
         if v.kind == "sampled":
             sampled = sampled.add(v.status is Status.REGRESSED)
             uncertain = uncertain.add(v.status is Status.UNCERTAIN)
+            if v.metric == "time":
+                time = time.add(v.status is Status.REGRESSED)
         elif v.kind == "exact" and v.baseline_median:  # a zero counter cannot grow by 20%
             exact = exact.add(v.status is Status.REGRESSED)
     # Per benchmark: does any of its time (sampled) metrics regress? Counters are counted apart.
@@ -218,7 +222,7 @@ def _tally(tally: Tally, comparison: Comparison) -> Tally:
             hit = any(v.status is Status.REGRESSED for v in timed)
             benchmarks = benchmarks.add(hit)
             by_benchmark[bench_id] = by_benchmark.get(bench_id, Rate()).add(hit)
-    return Tally(sampled, exact, benchmarks, uncertain, by_benchmark)
+    return Tally(sampled, time, exact, benchmarks, uncertain, by_benchmark)
 
 
 def calibrate(

@@ -12,7 +12,15 @@ from harness.results import RunResult
 from harness.suite import Case
 
 # Metadata that must be equal across shards for their merge to be one run.
-MUST_MATCH = ("harness_version", "quick", "settings", "python", "fixtures", "packages")
+MUST_MATCH = (
+    "harness_version",
+    "quick",
+    "settings",
+    "processes",
+    "python",
+    "fixtures",
+    "packages",
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +87,12 @@ def merge(runs: Sequence[RunResult]) -> RunResult:
         "planned_benchmarks": sum(run.meta.get("planned_benchmarks", 0) for run in runs),
         "end_time": max((run.meta.get("end_time") or "") for run in runs) or None,
     }
+    confirmed = [run.meta["confirmation"] for run in runs if run.meta.get("confirmation")]
+    if confirmed:
+        meta["confirmation"] = {
+            "rounds": max(c["rounds"] for c in confirmed),
+            "remeasured": sorted({i for c in confirmed for i in c["remeasured"]}),
+        }
     return replace(
         first,
         meta=meta,

@@ -15,6 +15,7 @@ from harness.cli.compare import FRACTION, policy_options
 from harness.cli.options import processes_option, suites_dir_option
 from harness.compare import Policy
 from harness.errors import EXIT_OK
+from harness.gate import DEFAULT_CONFIRM_ROUNDS
 from harness.history import load_runs
 from harness.measure import SampleSettings
 from harness.results import RunResult
@@ -48,6 +49,7 @@ def table(result: Calibration) -> Table:
     grid.add_column("A/A false alarms (regressed)", justify="right")
     grid.add_column(f"A/B detection of +{result.slowdown:.0%}", justify="right")
     for label, aa, ab in (
+        ("time metric (wall clock)", result.aa.time, result.ab.time),
         ("sampled metrics (each)", result.aa.sampled, result.ab.sampled),
         ("benchmarks (any sampled metric)", result.aa.benchmarks, result.ab.benchmarks),
         ("exact counters (non-zero)", result.aa.exact, result.ab.exact),
@@ -110,7 +112,11 @@ def _measure(count: int, options: RunOptions) -> list[RunResult]:
     "--slowdown", type=FRACTION, default=0.2, show_default="20%", help="Injected slowdown for A/B."
 )
 @click.option(
-    "--rounds", type=click.IntRange(0, 5), default=2, show_default=True, help="Confirmation rounds."
+    "--rounds",
+    type=click.IntRange(0, 8),
+    default=DEFAULT_CONFIRM_ROUNDS,
+    show_default=True,
+    help="Confirmation rounds.",
 )
 @click.option(
     "--both-sides", is_flag=True, help="Confirmation re-measures the baseline too (--against mode)."

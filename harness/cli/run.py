@@ -122,9 +122,9 @@ def run_command(
 ) -> int:
     """Run benchmark SUITES (all by default) and write results/<run-id>.json.
 
-    Each benchmark runs in fresh worker processes (--processes); the mock GitHub server runs once in its
-    own process for the whole run. The results file is rewritten after every benchmark, so an
-    interrupted run keeps what finished.
+    Each benchmark runs in fresh worker processes (--processes); the mock GitHub server runs
+    once in its own process for the whole run. The results file is rewritten after every
+    benchmark, so an interrupted run keeps what finished.
 
     \b
     Gating a merge:

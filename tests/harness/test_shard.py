@@ -38,3 +38,10 @@ def test_merge_of_shards_equals_an_unsharded_run(sample_options: RunOptions) -> 
     odd = replace(second, meta={**second.meta, "quick": False})
     with pytest.raises(InputError, match="'quick'"):
         merge([first, odd])
+    fewer = replace(second, meta={**second.meta, "processes": 3})
+    with pytest.raises(InputError, match="'processes'"):
+        merge([first, fewer])
+    confirmed = replace(
+        second, meta={**second.meta, "confirmation": {"rounds": 2, "remeasured": ["b", "a"]}}
+    )
+    assert merge([first, confirmed]).meta["confirmation"] == {"rounds": 2, "remeasured": ["a", "b"]}

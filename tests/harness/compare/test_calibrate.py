@@ -62,6 +62,7 @@ def test_quiet_runs_give_no_false_alarms_and_full_detection_of_counters() -> Non
     assert result.aa.exact == Rate(0, 30)  # the zero counter is left out: it cannot grow
     assert result.ab.exact == Rate(30, 30)
     assert result.aa.sampled.trials == 60 and result.aa.sampled.hits == 0
+    assert result.aa.time == Rate(0, 30) and result.ab.time == Rate(30, 30)
     assert result.ab.sampled.value == 1.0
 
 

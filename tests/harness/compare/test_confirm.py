@@ -24,7 +24,9 @@ def test_a_fluke_is_pooled_away() -> None:
     fluke = run("b", timed("x", 3, 1.5), timed("y", 4, 1.0))
     first = judge(base, fluke)
     assert to_confirm(first) == ["x"]
-    again = Remeasurer(*(run(c, timed("x", seed, 1.0)) for c, seed in zip("cdef", range(5, 9))))
+    again = Remeasurer(
+        *(run(c, timed("x", seed, 1.0)) for c, seed in zip("cdef", range(5, 9), strict=True))
+    )
     final = confirm(first, again, rounds=4)
     # While the fluke's samples weigh enough to leave a 20% slowdown plausible, x stays
     # suspect; after three fresh runs nothing is, and the fourth is not asked for.
