@@ -15,7 +15,7 @@ from harness.runner import RunOptions, run
 def test_confirmation_rounds_are_pooled_into_the_run_file(
     sample_options: RunOptions, tmp_path: Path
 ) -> None:
-    options = replace(sample_options, pattern="time_sum")
+    options = replace(sample_options, pattern=r"time_sum\(size=10, label='a'\)")
     first, _ = run(options)
     # A baseline four times faster than this machine can be: every time metric is suspect.
     baseline = tmp_path / "fast.json"

@@ -81,7 +81,8 @@ def test_fixture_counters_restart_before_every_calibrated_sample(
 
 
 def test_several_processes_per_case_are_recorded_apart(sample_options: RunOptions) -> None:
-    options = replace(sample_options, pattern="time_sum|track_answer|time_raises", processes=3)
+    pattern = r"time_sum\(size=10, label='a'\)|track_answer|time_raises"
+    options = replace(sample_options, pattern=pattern, processes=3)
     result, path = run(options)
     by_id = {b.id: b for b in result.benchmarks}
     summed = by_id["basic.Arithmetic.time_sum(size=10, label='a')"]
