@@ -93,7 +93,13 @@ def _measure(count: int, options: RunOptions) -> list[RunResult]:
     show_default=True,
     help="Real runs to measure.",
 )
-@click.option("--samples", type=click.IntRange(3, 1000), default=10, show_default=True)
+@click.option(
+    "--samples",
+    type=click.IntRange(3, 1000),
+    default=10,
+    show_default=True,
+    help="Samples per worker process.",
+)
 @processes_option
 @click.option("--quick", is_flag=True, help="Each suite's quick subset of parameters.")
 @suites_dir_option
@@ -121,7 +127,13 @@ def _measure(count: int, options: RunOptions) -> list[RunResult]:
 @click.option(
     "--both-sides", is_flag=True, help="Confirmation re-measures the baseline too (--against mode)."
 )
-@click.option("--max-pairs", type=click.IntRange(1, 100_000), default=400, show_default=True)
+@click.option(
+    "--max-pairs",
+    type=click.IntRange(1, 100_000),
+    default=400,
+    show_default=True,
+    help="At most this many ordered pairs of runs (spread evenly).",
+)
 @click.option(
     "--split",
     type=click.IntRange(0, 1000),
@@ -153,7 +165,14 @@ def calibrate_command(
     """Measure verdict quality: A/A false alarms and detection of an injected slowdown.
 
     Measures RUNS real runs of the selected benchmarks (or reads them with --from), then judges
-    every ordered pair of runs as A/A, and again with the current side slowed down as A/B.
+    every ordered pair of runs as A/A, and again with the current side slowed down as A/B;
+    with --split, halves of each run's worker processes instead (the --against design).
+
+    \b
+    The --against design, as docs/verdicts.md measured it:
+      bench calibrate --quick --runs 8 --processes 10 --samples 5 --split 8 \\
+        --both-sides --keep DIR -b REGEX
+      bench calibrate --from DIR --split 8 --both-sides --rounds 2   # judge again, varied
     """
     if from_dir is not None:
         measured = load_runs(from_dir)
