@@ -143,11 +143,14 @@ def _given(value: float | None, default: float) -> float:
 
 
 def _why(verdict: Verdict, alpha: float) -> str:
+    ratio, limit = _given(verdict.ratio, 1.0), 1.0 + _given(verdict.threshold, 0.0)
+    past = ratio >= limit or ratio <= 1.0 / limit
+    where = "past threshold" if past else f"a slowdown of {limit - 1:.0%} not ruled out"
     floor = stats.smallest_p_value(verdict.baseline_n, verdict.current_n)
     if floor >= alpha:
         need = stats.min_samples_per_side(alpha)
         return (
-            f"past threshold, too few {verdict.level} ({verdict.baseline_n} vs "
+            f"{where}, too few {verdict.level} ({verdict.baseline_n} vs "
             f"{verdict.current_n}) to reach α={alpha:g}: need ≥{need} per side"
         )
-    return "past threshold, not significant"
+    return f"{where}, not significant"

@@ -45,6 +45,7 @@ def test_too_noisy_to_rule_out_the_threshold_is_uncertain_not_unchanged() -> Non
     comparison, v = _one(samples, samples)
     assert v.status is Status.UNCERTAIN and v.ratio == 1.0
     assert v.ci_high is not None and v.ci_high >= 1.2  # a 20% slowdown is not ruled out
+    assert v.reason == "a slowdown of 20% not ruled out, not significant"
     assert comparison.exit_code() == 0 and comparison.exit_code("uncertain") == 1
 
 
