@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from harness.compare.processes import DEFAULT_MIN_PROCESSES, STATISTICS
 from harness.errors import InputError
 
 DEFAULT_THRESHOLD = 0.20
@@ -33,7 +34,7 @@ class Policy:
     resamples: int = 2000
     seed: int = 0
     # Judge sampled metrics on one value per worker process once both sides have this many.
-    min_processes: int = 5
+    min_processes: int = DEFAULT_MIN_PROCESSES
     process_statistic: str = "best"
 
     def __post_init__(self) -> None:
@@ -44,7 +45,7 @@ class Policy:
             raise InputError(f"run noise must be between 0 and 2 (log SD), not {self.run_noise:g}")
         if self.min_processes < 2:
             raise InputError(f"min processes must be at least 2, not {self.min_processes}")
-        if self.process_statistic not in ("median", "best"):
+        if self.process_statistic not in STATISTICS:
             raise InputError(
                 f"process statistic must be median or best, not {self.process_statistic!r}"
             )

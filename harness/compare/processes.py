@@ -1,10 +1,10 @@
 """Samples grouped by worker process: one value per process, so that verdicts see the noise
 *between* processes, which the samples of one process cannot show (docs/verdicts.md).
 
-On a shared machine each worker process lands in its own machine state (memory placement,
-what the other core and the host are doing): the medians of separate processes of the same
-code differ by far more than the samples inside one process. Judging the per-process values
-makes the CI and the rank test measure that spread instead of hiding it.
+On a shared machine the speed of the machine itself comes and goes (the development VM has
+stretches of 1.5–1.9× lasting up to a second or more), so the medians of separate processes of
+the same code differ by far more than the samples inside one process. Judging the per-process
+values makes the CI and the rank test measure that spread instead of hiding it.
 """
 
 from __future__ import annotations
