@@ -6,8 +6,6 @@ import math
 import statistics
 from collections.abc import Sequence
 
-from scipy.stats import binom
-
 
 def quantile(samples: Sequence[float], q: float) -> float:
     """Linear-interpolation quantile (numpy's default method) of non-empty ``samples``."""
@@ -23,6 +21,10 @@ def median_ci(samples: Sequence[float], confidence: float = 0.95) -> tuple[float
 
     With too few samples for the requested confidence, the CI is the full range.
     """
+    # scipy is imported here, not at the top: it takes ~0.7 s, and worker processes, which
+    # import this module through harness.results, must start fast.
+    from scipy.stats import binom
+
     ordered = sorted(samples)
     n = len(ordered)
     alpha = 1.0 - confidence

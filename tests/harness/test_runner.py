@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from dataclasses import replace
 
 from harness.results import load
@@ -93,3 +95,11 @@ def test_several_processes_per_case_are_recorded_apart(sample_options: RunOption
     assert by_id["broken.time_raises"].status == "failed"  # and its later processes not run
     assert len(result.benchmarks) == len(by_id)  # one entry per case, not per process
     assert load(path) == result and result.meta["processes"] == 3
+
+
+def test_a_worker_starts_without_the_heavy_libraries() -> None:
+    # Every case starts a worker; scipy alone costs ~0.7 s of start-up, paid per process.
+    heavy = "{'scipy', 'numpy', 'pandas', 'matplotlib'}"
+    code = f"import sys, harness.worker; print(sorted({heavy} & set(sys.modules)))"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "[]"
