@@ -155,10 +155,7 @@ def process_split(
 
 def _processes_of(metric: Metric, chosen: frozenset[int], keep: bool, used: int | None) -> Metric:
     groups = [g for k, g in enumerate(metric.by_process()[:used]) if (k in chosen) == keep]
-    samples = tuple(x for g in groups for x in g)
-    return replace(
-        metric, samples=samples, summary=summarize(samples), processes=tuple(map(len, groups))
-    )
+    return metric.regrouped(groups)
 
 
 def split_designs(
@@ -182,13 +179,14 @@ def split_designs(
         ]
         for _ in runs
     ]
+    halves = [
+        [process_split(run, chosen, 2 * pairs_per_run) for chosen in cuts[r]]
+        for r, run in enumerate(runs)
+    ]
     designs = []
-    for r, run in enumerate(runs):
-        for s, chosen in enumerate(cuts[r]):
-            base, current = process_split(run, chosen, 2 * pairs_per_run)
-            spares = []
-            for k in _spares(len(runs), (r, r)):
-                spares.extend(process_split(runs[k], cuts[k][s], 2 * pairs_per_run))
+    for r in range(len(runs)):
+        for s, (base, current) in enumerate(halves[r]):
+            spares = [half for k in _spares(len(runs), (r, r)) for half in halves[k][s]]
             designs.append((base, current, spares))
     return designs
 

@@ -65,6 +65,13 @@ class Metric:
             start += count
         return [g for g in groups if g]
 
+    def regrouped(self, groups: list[tuple[float, ...]]) -> Metric:
+        """This metric with ``groups`` (one tuple of samples per process) as its samples."""
+        samples = tuple(x for g in groups for x in g)
+        return replace(
+            self, samples=samples, summary=summarize(samples), processes=tuple(map(len, groups))
+        )
+
 
 @dataclass(frozen=True)
 class BenchmarkResult:
@@ -100,9 +107,7 @@ class BenchmarkResult:
 def _joined(metric: Metric, more: Metric | None) -> Metric:
     if more is None or not more.samples:
         return metric
-    samples = metric.samples + more.samples
-    groups = tuple(len(g) for g in metric.by_process()) + tuple(len(g) for g in more.by_process())
-    return replace(metric, samples=samples, summary=summarize(samples), processes=groups)
+    return metric.regrouped(metric.by_process() + more.by_process())
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from harness.cli.progress import RunProgress
 from harness.compare import Policy
 from harness.compare.model import FAIL_ON
 from harness.compare.overrides import suite_thresholds
+from harness.compare.processes import DEFAULT_MIN_PROCESSES
 from harness.errors import EXIT_FAILURE, EXIT_OK
 from harness.format import run_table
 from harness.gate import DEFAULT_CONFIRM_ROUNDS, Gate, gated_run
@@ -31,7 +32,7 @@ from harness.report import FORMATS
 from harness.runner import DEFAULT_MAX_RSS_MB, RunOptions
 from harness.shard import parse_shard
 
-AGAINST_PROCESSES = 5  # per side: the fewest with which a time verdict can be significant
+AGAINST_PROCESSES = DEFAULT_MIN_PROCESSES  # per side: the fewest that judge times per process
 QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup_s=0.02)
 
 
