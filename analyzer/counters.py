@@ -19,7 +19,7 @@ class ApiCounters:
         self._lock = threading.Lock()
         self._by_status: Counter[int] = Counter()
         self._events: Counter[str] = Counter()
-        self._wait_s: Counter[str] = Counter()
+        self._wait_s: dict[str, float] = {}
         self._remaining: int | None = None
         self._limit: int | None = None
 
@@ -36,7 +36,8 @@ class ApiCounters:
         """One wait of ``kind`` (``limiter`` or ``rate_limit``) lasting ``seconds``."""
         with self._lock:
             self._events[f"{kind}_waits"] += 1
-            self._wait_s[f"{kind}_wait_s"] += seconds
+            key = f"{kind}_wait_s"
+            self._wait_s[key] = self._wait_s.get(key, 0.0) + seconds
 
     def record_quota(self, remaining: int, limit: int | None) -> None:
         with self._lock:

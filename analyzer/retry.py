@@ -46,4 +46,4 @@ class Backoff:
 
     def delay(self, attempt: int, rng: random.Random) -> float:
         full = min(self.cap_s, self.base_s * (2**attempt))
-        return full * (0.5 + rng.random() / 2)
+        return float(full * (0.5 + rng.random() / 2))

@@ -79,7 +79,7 @@ def record(
             _asv_benchmark(one), _asv_result(one), started_at=started, record_samples=True
         )
     results.save(str(results_dir))
-    path = results_dir / get_filename(params["machine"], commit, ENV_NAME)
+    path: Path = results_dir / get_filename(params["machine"], commit, ENV_NAME)
     _update_registry(asv_dir, series, run.run_id, path)
     write_benchmarks_json(asv_dir)
     return path

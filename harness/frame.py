@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from harness.results import RunResult
 
@@ -21,7 +21,7 @@ def to_dataframe(runs: RunResult | Iterable[RunResult]) -> pd.DataFrame:
     import pandas as pd
 
     runs = [runs] if isinstance(runs, RunResult) else list(runs)
-    rows = []
+    rows: list[tuple[Any, ...]] = []
     for run in runs:
         commit = (run.meta.get("git") or {}).get("commit")
         for bench in run.benchmarks:

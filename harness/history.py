@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,7 +30,9 @@ def load_runs(results_dir: Path) -> list[RunResult]:
     return [load(path) for path in sorted(results_dir.glob("*.json"))]
 
 
-def _row(run: RunResult, benchmark_id: str, metric: str) -> tuple[dict, tuple[float, ...]] | None:
+def _row(
+    run: RunResult, benchmark_id: str, metric: str
+) -> tuple[dict[str, Any], tuple[float, ...]] | None:
     bench = next((b for b in run.benchmarks if b.id == benchmark_id), None)
     if bench is None:
         return None

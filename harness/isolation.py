@@ -49,14 +49,15 @@ def run_case(case: CaseRef, setup: WorkerSetup) -> BenchmarkResult:
         cap = case.max_rss_mb or setup.max_rss_mb
         outcome = _run_worker(job, Path(tmp), setup, case.timeout_s, cap)
     elapsed = time.perf_counter() - started
-    base = {"id": case.id, "name": case.name, "params": case.params}
     if outcome.get("status") != "ok":
         status = "skipped" if outcome.get("status") == "skipped" else "failed"
-        return BenchmarkResult(**base, status=status, error=outcome["error"], duration_s=elapsed)
+        return BenchmarkResult(
+            case.id, case.name, case.params, status, error=outcome["error"], duration_s=elapsed
+        )
     metrics = tuple(_metric(m) for m in outcome["metrics"])
     timeline = tuple(outcome.get("memory_timeline") or ())
     return BenchmarkResult(
-        **base, status="ok", metrics=metrics, duration_s=elapsed, memory_timeline=timeline
+        case.id, case.name, case.params, "ok", metrics, duration_s=elapsed, memory_timeline=timeline
     )
 
 
@@ -90,7 +91,8 @@ def _run_worker(
             "status": "failed",
             "error": f"worker exited with code {process.returncode}: {tail[0]}",
         }
-    return json.loads(out_path.read_text())
+    outcome: dict[str, Any] = json.loads(out_path.read_text())
+    return outcome
 
 
 def _supervise(process: subprocess.Popen[bytes], timeout_s: float, max_rss_mb: float) -> str | None:

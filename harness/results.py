@@ -173,10 +173,11 @@ def _migrate(data: Any, source: str) -> dict[str, Any]:
             f"{source}: result format version {version!r} is not supported by this bench "
             f"(it reads versions 1 to {FORMAT_VERSION}); upgrade bench to read it"
         )
+    migrated: dict[str, Any] = data
     while version < FORMAT_VERSION:
-        data = MIGRATIONS[version](data)
+        migrated = MIGRATIONS[version](migrated)
         version += 1
-    return data
+    return migrated
 
 
 def dumps(run: RunResult) -> str:

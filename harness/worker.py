@@ -76,7 +76,9 @@ def _attr(bound: Bound, job: dict[str, Any], name: str, default: Any) -> Any:
     return getattr(func, name, getattr(bound.owner, name, default))
 
 
-def _metric(name: str, unit: str, direction: str, kind: str, samples: list[float]) -> dict:
+def _metric(
+    name: str, unit: str, direction: str, kind: str, samples: list[float]
+) -> dict[str, Any]:
     return {"name": name, "unit": unit, "direction": direction, "kind": kind, "samples": samples}
 
 

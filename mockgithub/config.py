@@ -112,21 +112,24 @@ class MockConfig:
         return RateSpec.parse(self.secondary_rate_limit, "secondary_rate_limit")
 
 
+_CONFIG_TYPES: dict[str, type | tuple[type, ...]] = {
+    "int": int,
+    "float": float,
+    "str": str,
+    "str | None": (str, type(None)),
+    "dict[str, float]": dict,
+}
+
+
 def _coerce(key: str, value: Any, annotation: Any) -> Any:
     """JSON gives ints where floats are meant; anything else of the wrong type is an error."""
     kind = str(annotation)
     if kind == "float" and isinstance(value, int) and not isinstance(value, bool):
         return float(value)
-    expected = {
-        "int": int,
-        "float": float,
-        "str": str,
-        "str | None": (str, type(None)),
-        "dict[str, float]": dict,
-    }[kind]
+    expected = _CONFIG_TYPES[kind]
     if isinstance(value, bool) or not isinstance(value, expected):
         raise ValueError(f"mock config {key}: expected {kind}, got {value!r}")
-    if kind == "dict[str, float]":
+    if isinstance(value, dict):
         return {str(k): _coerce(f"{key}.{k}", v, "float") for k, v in value.items()}
     return value
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import json
 import multiprocessing
 import sys
 import time
 from dataclasses import asdict, dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 
@@ -55,14 +57,17 @@ class _Connection(asyncio.Protocol):
         self.requests = self.errors = self.bytes = 0
         self.latencies: list[float] = []
         self.sent_at = 0.0
+        self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport  # type: ignore[assignment]
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
         self._send()
 
     def _send(self) -> None:
         self.sent_at = time.perf_counter()
-        self.transport.write(self.request)  # type: ignore[attr-defined]
+        assert self.transport is not None
+        self.transport.write(self.request)
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data
@@ -86,7 +91,8 @@ class _Connection(asyncio.Protocol):
         if now < self.stop_at:
             self._send()
         else:
-            self.transport.close()  # type: ignore[attr-defined]
+            assert self.transport is not None
+            self.transport.close()
 
     def connection_lost(self, exc: Exception | None) -> None:
         if not self.done.done():
@@ -100,11 +106,12 @@ async def _run(url: str, connections: int, duration: float) -> LoadResult:
     loop = asyncio.get_running_loop()
     started = time.perf_counter()
     stop_at = started + duration
-    protocols = []
+    protocols: list[_Connection] = []
+    host, port = parts.hostname or "127.0.0.1", parts.port or 80
     for _ in range(connections):
-        done = loop.create_future()
+        done: asyncio.Future[None] = loop.create_future()
         _, protocol = await loop.create_connection(
-            lambda d=done: _Connection(request, stop_at, d), parts.hostname, parts.port
+            functools.partial(_Connection, request, stop_at, done), host, port
         )
         protocols.append(protocol)
     await asyncio.wait_for(asyncio.gather(*(p.done for p in protocols)), duration + 30)
@@ -118,7 +125,7 @@ async def _run(url: str, connections: int, duration: float) -> LoadResult:
     )
 
 
-def _worker(args: tuple[str, int, float]) -> dict:
+def _worker(args: tuple[str, int, float]) -> dict[str, Any]:
     return asdict(asyncio.run(_run(*args)))
 
 

@@ -214,9 +214,8 @@ class MockModel:
         if rendered.status == 200 and rendered.not_modified(
             request.header("if-none-match"), request.header("if-modified-since")
         ):
-            quota = self.limits.quota(identity) if identity.authenticated else None
-            quota = quota or self.limits.spend(identity)
-            headers = rendered.validators() + quota.headers()
+            known = self.limits.quota(identity) if identity.authenticated else None
+            headers = rendered.validators() + (known or self.limits.spend(identity)).headers()
             return self._finish(endpoint, Rendered(304, b"", endpoint=endpoint), fate, headers)
         quota = self.limits.spend(identity).headers()
         return self._finish(endpoint, rendered, fate, rendered.validators() + quota)

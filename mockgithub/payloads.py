@@ -113,7 +113,9 @@ def workflow(full_name: str, profile: WorkflowProfile) -> dict[str, Any]:
     }
 
 
-def run(full_name: str, facts: RunFacts, repo: dict[str, Any], with_prs: bool = True) -> dict:
+def run(
+    full_name: str, facts: RunFacts, repo: dict[str, Any], with_prs: bool = True
+) -> dict[str, Any]:
     """One workflow run as GitHub lists it (its latest attempt)."""
     api = f"{CANONICAL_BASE}/repos/{full_name}/actions/runs/{facts.id}"
     actor = user(*facts.actor)
@@ -157,7 +159,9 @@ def run(full_name: str, facts: RunFacts, repo: dict[str, Any], with_prs: bool = 
     }
 
 
-def run_attempt(full_name: str, facts: RunFacts, repo: dict[str, Any], number: int) -> dict:
+def run_attempt(
+    full_name: str, facts: RunFacts, repo: dict[str, Any], number: int
+) -> dict[str, Any]:
     """The run as it was at attempt ``number`` (GitHub's ``/attempts/{n}`` view)."""
     attempt = facts.attempts[number - 1]
     body = run(full_name, facts, repo)

@@ -38,13 +38,16 @@ class ServerProcess:
     def stats(self) -> dict[str, Any]:
         response = self._session.get(f"{self.base_url}/_mock/stats", timeout=10)
         response.raise_for_status()
-        return response.json()
+        stats: dict[str, Any] = response.json()
+        return stats
 
     def add_runs(self, count: int = 1) -> list[int]:
-        return self._post("runs", {"count": count})["added"]
+        added: list[int] = self._post("runs", {"count": count})["added"]
+        return added
 
     def complete_runs(self, run_id: int | None = None) -> list[int]:
-        return self._post("complete", {"run_id": run_id} if run_id else {})["completed"]
+        done: list[int] = self._post("complete", {"run_id": run_id} if run_id else {})["completed"]
+        return done
 
     def _post(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
         url = f"{self.base_url}/_mock/{action}"
@@ -52,7 +55,8 @@ class ServerProcess:
         if response.status_code == 422:
             raise ValueError(response.json().get("message", "rejected by the mock"))
         response.raise_for_status()
-        return response.json()
+        answer: dict[str, Any] = response.json()
+        return answer
 
     def stop(self) -> None:
         self._session.close()

@@ -10,6 +10,7 @@ import hashlib
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from mockgithub.config import MockConfig, RateSpec
 
@@ -101,7 +102,9 @@ class RateLimits:
     def _spec(self, identity: Identity) -> RateSpec:
         return self.token_rate if identity.authenticated else self.address_rate
 
-    def _window(self, table: dict, key: object, spec: RateSpec, now: float) -> _Window:
+    def _window(
+        self, table: dict[Any, _Window], key: object, spec: RateSpec, now: float
+    ) -> _Window:
         window = table.get(key)
         if window is None or now >= window.end:
             window = table[key] = _Window(now + spec.window_s)

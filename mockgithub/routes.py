@@ -84,7 +84,7 @@ class Routes:
 
     def __init__(self, source: Source) -> None:
         self.source = source
-        self._filtered: OrderedDict[tuple, list[int]] = OrderedDict()
+        self._filtered: OrderedDict[tuple[object, ...], list[int]] = OrderedDict()
 
     def answer(self, path: str, query: Mapping[str, str]) -> Outcome:
         endpoint, params = classify(path)
@@ -99,7 +99,7 @@ class Routes:
         return outcome or error(endpoint, 404, "Not Found")
 
     # -- single objects --------------------------------------------------------
-    def _repository(self, path: str, query: Mapping[str, str], params: dict) -> Outcome:
+    def _repository(self, path: str, query: Mapping[str, str], params: dict[str, str]) -> Outcome:
         body = self.source.repository()
         return Outcome("repository", 200, body, last_modified=epoch(body.get("pushed_at")))
 
@@ -109,29 +109,35 @@ class Routes:
                 return item
         return None
 
-    def _workflow(self, path: str, query: Mapping[str, str], params: dict) -> Outcome | None:
+    def _workflow(
+        self, path: str, query: Mapping[str, str], params: dict[str, str]
+    ) -> Outcome | None:
         item = self._workflow_by(params["w"])
         if item is None:
             return None
         return Outcome("workflow", 200, item, last_modified=epoch(item.get("updated_at")))
 
-    def _run(self, path: str, query: Mapping[str, str], params: dict) -> Outcome | None:
+    def _run(self, path: str, query: Mapping[str, str], params: dict[str, str]) -> Outcome | None:
         with_prs = not q.boolean(query, "exclude_pull_requests")
         body = self.source.run(int(params["id"]), with_prs)
         return self._single("run", body)
 
-    def _attempt(self, path: str, query: Mapping[str, str], params: dict) -> Outcome | None:
+    def _attempt(
+        self, path: str, query: Mapping[str, str], params: dict[str, str]
+    ) -> Outcome | None:
         body = self.source.attempt(int(params["id"]), int(params["n"]))
         return self._single("attempt", body)
 
-    def _job(self, path: str, query: Mapping[str, str], params: dict) -> Outcome | None:
+    def _job(self, path: str, query: Mapping[str, str], params: dict[str, str]) -> Outcome | None:
         body = self.source.job(int(params["id"]))
         if body is None:
             return None
         stamp = body.get("completed_at") or body.get("started_at")
         return Outcome("job", 200, body, last_modified=epoch(stamp))
 
-    def _timing(self, path: str, query: Mapping[str, str], params: dict) -> Outcome | None:
+    def _timing(
+        self, path: str, query: Mapping[str, str], params: dict[str, str]
+    ) -> Outcome | None:
         run = self.source.run(int(params["id"]))
         body = self.source.timing(int(params["id"])) if run else None
         if body is None or run is None:
@@ -145,7 +151,7 @@ class Routes:
         return Outcome(endpoint, 200, body, last_modified=epoch(body.get("updated_at")))
 
     # -- lists -------------------------------------------------------------------
-    def _workflows(self, path: str, query: Mapping[str, str], params: dict) -> Outcome:
+    def _workflows(self, path: str, query: Mapping[str, str], params: dict[str, str]) -> Outcome:
         page = q.page_of(query)
         items = self.source.workflows()
         chosen = items[page.offset : page.offset + page.per_page]
@@ -154,10 +160,12 @@ class Routes:
         link = _link(path, query, page, len(items))
         return Outcome("workflows", 200, body, link, max(stamps, default=None))
 
-    def _runs(self, path: str, query: Mapping[str, str], params: dict) -> Outcome:
+    def _runs(self, path: str, query: Mapping[str, str], params: dict[str, str]) -> Outcome:
         return self._run_list("runs", path, query, None)
 
-    def _workflow_runs(self, path: str, query: Mapping[str, str], params: dict) -> Outcome | None:
+    def _workflow_runs(
+        self, path: str, query: Mapping[str, str], params: dict[str, str]
+    ) -> Outcome | None:
         item = self._workflow_by(params["w"])
         if item is None:
             return None
@@ -183,7 +191,9 @@ class Routes:
         link = _link(path, query, page, total)
         return Outcome(endpoint, 200, body, link, max(stamps, default=None))
 
-    def _matching(self, key: tuple, workflow_id: int | None, predicate: q.RunPredicate) -> list:
+    def _matching(
+        self, key: tuple[tuple[str, str], ...], workflow_id: int | None, predicate: q.RunPredicate
+    ) -> list[int]:
         """Ids of matching runs, newest first; cached until the data changes."""
         cache_key = (key, workflow_id, self.source.version)
         found = self._filtered.get(cache_key)
@@ -198,7 +208,7 @@ class Routes:
                 self._filtered.popitem(last=False)
         return found
 
-    def _jobs(self, path: str, query: Mapping[str, str], params: dict) -> Outcome | None:
+    def _jobs(self, path: str, query: Mapping[str, str], params: dict[str, str]) -> Outcome | None:
         which = query.get("filter", "latest")
         if which not in ("latest", "all"):
             raise q.InvalidParameter(f"Invalid value for parameter 'filter': {which!r}")
@@ -208,7 +218,9 @@ class Routes:
         attempt = run.get("run_attempt", 1) if which == "latest" else None
         return self._job_list("jobs", path, query, int(params["id"]), attempt)
 
-    def _attempt_jobs(self, path: str, query: Mapping[str, str], params: dict) -> Outcome | None:
+    def _attempt_jobs(
+        self, path: str, query: Mapping[str, str], params: dict[str, str]
+    ) -> Outcome | None:
         return self._job_list("attempt_jobs", path, query, int(params["id"]), int(params["n"]))
 
     def _job_list(

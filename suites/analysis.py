@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import tempfile
+from typing import Any
 
 from analyzer.output import render
 from analyzer.records import AnalysisResult, result_from_dict, result_to_dict
@@ -59,15 +60,15 @@ class Reports:
     param_names = ["format"]
     quick_params = {"format": ["markdown"]}
 
-    def setup_cache(self) -> dict:
+    def setup_cache(self) -> dict[str, Any]:
         with tempfile.TemporaryDirectory() as tmp:
             config = analyzer_config(tmp, workflow_analysis_limit=200, enable_cache=False)
             return result_to_dict(analyze_repository(REPO, config))
 
-    def setup(self, stored: dict, fmt: str) -> None:
+    def setup(self, stored: dict[str, Any], fmt: str) -> None:
         self.result = result_from_dict(stored)
 
-    def time_render(self, stored: dict, fmt: str) -> None:
+    def time_render(self, stored: dict[str, Any], fmt: str) -> None:
         render(self.result, fmt)
 
 

@@ -7,7 +7,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from analyzer.cache import CacheEntry, CacheLevel, RedisBackend, cache_key, open_backend
+from analyzer.cache import (
+    CacheEntry,
+    CacheLevel,
+    LevelledCache,
+    RedisBackend,
+    cache_key,
+    open_backend,
+)
+from analyzer.client import GitHubClient
 from analyzer.records import AnalysisResult
 from analyzer.service import analyze_repository
 from suites._common import FakeClock, analyzer_config, cache_dir, client_for
@@ -48,7 +56,7 @@ class ColdWarm:
         self.config = _backend_config(backend, self.dir.name, url, workflow_analysis_limit=50)
         self.client = client_for(self.config)
         _check_backend(self.client, backend)
-        self.client.cache.clear()
+        _cache_of(self.client).clear()
         self.result: AnalysisResult | None = None
         if cache == "warm":
             analyze_repository(REPO, self.config, self.client)
@@ -56,7 +64,7 @@ class ColdWarm:
     def teardown(self, backend: str, cache: str) -> None:
         if not hasattr(self, "client"):  # setup skipped the case (no Redis); asv still calls us
             return
-        self.client.cache.clear()
+        _cache_of(self.client).clear()
         self.client.close()
         self.dir.cleanup()
 
@@ -214,3 +222,10 @@ class ConcurrentWriters:
 
     def sampled_metrics(self) -> dict[str, float]:
         return {"ops_per_s": self.stats[0] / self.seconds}
+
+
+def _cache_of(client: GitHubClient) -> LevelledCache:
+    """The client's cache; every client these benchmarks build has one."""
+    if client.cache is None:
+        raise RuntimeError("this benchmark needs a client with a cache")
+    return client.cache

@@ -15,7 +15,7 @@ def _nothing() -> None:
     return None
 
 
-def _no_counters() -> dict[str, int]:
+def _no_counters() -> dict[str, float]:
     return {}
 
 

@@ -50,7 +50,7 @@ def load(path: str, connections: int, processes: int) -> dict[str, float]:
     done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
     if done.returncode != 0:
         raise RuntimeError(f"load generator failed: {done.stderr.strip()[-300:]}")
-    summary = json.loads(done.stdout)
+    summary: dict[str, float] = json.loads(done.stdout)
     if summary["errors"] or not summary["requests"]:
         raise RuntimeError(f"load run saw errors: {summary}")
     return summary

@@ -13,6 +13,7 @@ import logging
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock
 
@@ -196,7 +197,7 @@ def _read(path: str) -> bytes:
         os.close(fd)
 
 
-def _read_header(path: str) -> dict[str, object]:
+def _read_header(path: str) -> dict[str, Any]:
     with open(path, "rb") as handle:
         line = handle.readline(_HEADER_LIMIT)
     if not line.endswith(b"\n"):

@@ -86,7 +86,8 @@ class RedisBackend:
         if data is None:
             return None
         try:
-            return codec.decode_object(data)
+            # The client is opened without decode_responses: Redis hands back bytes.
+            return codec.decode_object(data if isinstance(data, bytes) else data.encode())
         except codec.CorruptEntry as exc:
             log.warning("redis cache entry %s is damaged (%s); removed", name, exc)
             self._quiet_delete(name)

@@ -25,7 +25,8 @@ from harness.plots import PlotSet, plots_dir, write_plots
 from harness.report import EXPORTERS, FORMATS, console, render
 
 
-class FractionType(click.ParamType):
+# click 8.2+ makes ParamType generic, older releases cannot subscript it at run time.
+class FractionType(click.ParamType):  # type: ignore[type-arg]
     """A fraction written as ``20%`` or ``0.2``."""
 
     name = "fraction"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
@@ -22,7 +23,8 @@ def _table(benchmark_id: str, metric: str, frame: pd.DataFrame, unit: str) -> Ta
     table = Table(title=f"{benchmark_id} · {metric}", title_justify="left")
     for name in ("run", "start", "commit", "n", "median", "95% CI", "step", "change"):
         table.add_column(name, justify="left" if name in ("run", "start", "commit") else "right")
-    for row in frame.itertuples():
+    records: list[Any] = list(frame.itertuples())  # rows with the columns harness.history made
+    for row in records:
         ok = not math.isnan(row.median)
         table.add_row(
             row.run_id,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 from scipy.stats import mannwhitneyu, norm
@@ -73,7 +74,9 @@ def percentile_ci(ratios: np.ndarray, confidence: float) -> tuple[float, float]:
     tail = (1.0 - confidence) / 2.0
     # Interpolating between an infinite and a finite replicate gives NaN: with infinite
     # replicates (a zero baseline median), take order statistics instead.
-    method = "linear" if np.isfinite(ratios).all() else "inverted_cdf"
+    method: Literal["linear", "inverted_cdf"] = (
+        "linear" if np.isfinite(ratios).all() else "inverted_cdf"
+    )
     low, high = np.quantile(ratios, [tail, 1.0 - tail], method=method)
     return float(low), float(high)
 
@@ -130,10 +133,10 @@ def worse_p_value(baseline: Sequence[float], current: Sequence[float], direction
     approximation otherwise. Identical constant samples give 1.0 (no evidence of change).
     """
     _check(direction)
-    alternative = "greater" if direction == "lower" else "less"
+    alternative: Literal["greater", "less"] = "greater" if direction == "lower" else "less"
     if len(set(baseline) | set(current)) < 2:
         return 1.0
-    p = float(mannwhitneyu(current, baseline, alternative=alternative).pvalue)
+    p = float(mannwhitneyu(list(current), list(baseline), alternative=alternative).pvalue)
     return 1.0 if math.isnan(p) else p
 
 

@@ -45,7 +45,16 @@ def table(comparison: Comparison, compact: bool = False) -> Table:
         status = Text(f"{STATUS_MARK[r.status]} {r.status.value}", style=STYLES[r.status])
         values = f"{r.baseline} → {r.current}" if r.baseline or r.current else ""
         ratio = r.ratio.split(" [")[0] if compact else r.ratio
-        cells = [status, r.benchmark, r.metric, values, r.change, ratio, r.p_value, r.note]
+        cells: list[Text | str] = [
+            status,
+            r.benchmark,
+            r.metric,
+            values,
+            r.change,
+            ratio,
+            r.p_value,
+            r.note,
+        ]
         grid.add_row(*(cells[:3] + cells[4:7] if compact else cells))
     return grid
 
