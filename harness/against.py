@@ -59,13 +59,18 @@ def _git(repo: Path, *args: str) -> str:
     return done.stdout.strip()
 
 
+def commit_of(repo: Path, rev: str) -> str:
+    """The full hash of the commit REV names in ``repo``; an input error if it names none."""
+    try:
+        return _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    except InputError:
+        raise InputError(f"--against: {rev!r} is not a commit in {repo}") from None
+
+
 @contextmanager
 def worktree(repo: Path, rev: str) -> Iterator[tuple[Path, str]]:
     """REV checked out (detached) in a temporary worktree; removed afterwards."""
-    try:
-        commit = _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    except InputError:
-        raise InputError(f"--against: {rev!r} is not a commit in {repo}") from None
+    commit = commit_of(repo, rev)
     holder = Path(tempfile.mkdtemp(prefix="bench-against-"))
     tree = holder / "tree"
     try:

@@ -1,7 +1,11 @@
-"""Console formatting of a run's results; returns renderables, never prints."""
+"""Console formatting of a run's results; returns renderables or text, never prints."""
 
 from __future__ import annotations
 
+import io
+
+from rich.console import Console, RenderableType
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
@@ -23,6 +27,26 @@ def format_value(value: float, unit: str) -> str:
         if abs(value) >= candidate:
             scale, name = candidate, candidate_name
     return f"{value / scale:.3g} {name}"
+
+
+LOG_MIN_WIDTH = 80  # what rich assumes off a terminal; plain text is never narrower
+_UNBOUNDED = 100_000
+
+
+def plain_text(renderable: RenderableType, min_width: int = LOG_MIN_WIDTH) -> str:
+    """``renderable`` as plain text at its natural width, for logs and files.
+
+    Off a terminal there is no width to fit: a CI log or a file keeps long lines, so every
+    table row stays on one line with its full benchmark id (greppable), never wrapped or
+    cropped. Trailing spaces are dropped.
+    """
+    probe = Console(width=_UNBOUNDED, file=io.StringIO(), color_system=None)
+    width = max(min_width, Measurement.get(probe, probe.options, renderable).maximum)
+    console = Console(
+        width=width, file=io.StringIO(), color_system=None, force_terminal=False, record=True
+    )
+    console.print(renderable)
+    return "".join(line.rstrip() + "\n" for line in console.export_text().splitlines())
 
 
 def _spread(metric: Metric) -> str:

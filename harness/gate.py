@@ -9,15 +9,16 @@ worker processes of the same benchmarks, ``meta.confirmation`` says which), so t
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from harness.against import run_against
+from harness.against import commit_of, run_against
 from harness.baselines import resolve
 from harness.compare import Comparison, Policy, confirm, judge
 from harness.errors import InputError
 from harness.results import RunResult, save
-from harness.runner import Progress, RunOptions, run
+from harness.runner import Progress, RunOptions, Silent, plan, run
 
 CONFIRM_DIR = "confirm"
 DEFAULT_CONFIRM_ROUNDS = 4
@@ -47,19 +48,33 @@ def _confirm_options(options: RunOptions, ids: list[str]) -> RunOptions:
     return replace(options, ids=tuple(ids), results_dir=options.results_dir / CONFIRM_DIR)
 
 
+def _announce_round(progress: Progress, gate: Gate, k: int, ids: list[str]) -> None:
+    progress.phase(
+        f"confirming: round {k} of up to {gate.confirm_rounds}, "
+        f"{len(ids)} benchmark(s) regressed or undecided: {', '.join(ids)}"
+    )
+
+
 def gated_run(options: RunOptions, gate: Gate, progress: Progress | None = None) -> GatedRun:
     """Run, then judge as ``gate`` says; without a gate, just run."""
     if gate.compare and gate.against:
         raise InputError("--compare and --against exclude each other: choose one")
+    progress = progress or Silent()
+    # Bad input fails before the first progress line: its one line is the error alone.
+    planned = len(plan(options))
     if gate.against:
-        return _against(options, gate, progress)
+        return _against(options, gate, progress, planned)
     baseline = resolve(gate.compare, gate.baselines_dir) if gate.compare else None
+    progress.phase(f"preparing: {planned} benchmark(s), starting fixtures")
     result, path = run(options, progress)
     if baseline is None:
         return GatedRun(result, path)
+    progress.phase(f"judging: against {gate.compare}")
     comparison = judge(baseline, result, gate.policy)
+    rounds = itertools.count(1)
 
     def remeasure(ids: list[str]) -> RunResult:
+        _announce_round(progress, gate, next(rounds), ids)
         return run(_confirm_options(options, ids), progress)[0]
 
     comparison = confirm(comparison, remeasure, gate.confirm_rounds)
@@ -80,12 +95,20 @@ def _keep_pooled(comparison: Comparison, pooled: RunResult, path: Path) -> RunRe
     return kept
 
 
-def _against(options: RunOptions, gate: Gate, progress: Progress | None) -> GatedRun:
+def _against(options: RunOptions, gate: Gate, progress: Progress, planned: int) -> GatedRun:
     assert gate.against is not None
+    commit = commit_of(gate.repo, gate.against)
+    progress.phase(
+        f"preparing: {planned} benchmark(s); {gate.against} ({commit[:8]}) in a "
+        "temporary git worktree, starting fixtures"
+    )
     done = run_against(options, gate.against, gate.repo, progress)
+    progress.phase(f"judging: against {gate.against}")
     comparison = judge(done.base, done.current, gate.policy)
+    rounds = itertools.count(1)
 
     def remeasure(ids: list[str]) -> tuple[RunResult, RunResult]:
+        _announce_round(progress, gate, next(rounds), ids)
         again = run_against(_confirm_options(options, ids), gate.against or "", gate.repo, progress)
         return again.base, again.current
 

@@ -43,6 +43,9 @@ class RunOptions:
 class Progress(Protocol):
     """Receives the run's progress; the CLI draws it, tests may record it."""
 
+    def phase(self, description: str) -> None:
+        """A new phase of the command begins (preparing, confirming round k of n, judging)."""
+
     def started(self, total: int) -> None: ...
 
     def case_started(self, case: CaseRef) -> None: ...
@@ -51,6 +54,9 @@ class Progress(Protocol):
 
 
 class Silent:
+    def phase(self, description: str) -> None:
+        pass
+
     def started(self, total: int) -> None:
         pass
 
@@ -171,11 +177,14 @@ def run(options: RunOptions, progress: Progress | None = None) -> tuple[RunResul
         schedule = [(recorder, case) for _ in range(options.processes) for case in cases]
         execute([recorder], schedule, fixtures, progress or Silent())
     if wants_micro(options):
-        for outcome in run_micro(
+        (progress or Silent()).phase("measuring: the micro suites, with pytest-benchmark")
+        micro = run_micro(
             options.quick, root=options.suites_root / MICRO, pattern=options.pattern,
             ids=options.ids,
-        ):  # fmt: skip
+        )  # fmt: skip
+        for outcome in micro:
             recorder.add(outcome)
+        (progress or Silent()).phase(f"measured: {len(micro)} micro benchmark(s)")
     recorder.finish()
     return recorder.result, recorder.path
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.console import Console
 
 from harness.baselines import (
     baseline_path,
@@ -16,6 +15,7 @@ from harness.baselines import (
     save_baseline,
 )
 from harness.cli.options import baselines_dir_option, results_dir_option
+from harness.cli.output import show
 from harness.format import run_table
 from harness.results import load
 
@@ -55,7 +55,7 @@ def list_command(baselines_dir: Path) -> None:
 @baselines_dir_option
 def show_command(name: str, baselines_dir: Path) -> None:
     """Show the benchmarks of baseline NAME."""
-    Console().print(run_table(resolve(name, baselines_dir)))
+    show(run_table(resolve(name, baselines_dir)))
 
 
 @baseline_group.command("delete")

@@ -7,12 +7,13 @@ import tempfile
 from pathlib import Path
 
 import click
-from rich.console import Console
+from rich.console import Group
 from rich.table import Table
 
 from harness.calibrate import Calibration, Rate, calibrate, measured_run_noise
 from harness.cli.compare import FRACTION, policy_options
 from harness.cli.options import processes_option, suites_dir_option
+from harness.cli.output import show
 from harness.compare import Policy
 from harness.errors import EXIT_OK
 from harness.gate import DEFAULT_CONFIRM_ROUNDS
@@ -190,8 +191,6 @@ def calibrate_command(
             )
             measured = _measure(runs, options)
     result = calibrate(measured, policy, slowdown, rounds, both_sides, max_pairs, split)
-    console = Console()
-    console.print(table(result))
-    console.print(per_benchmark(result, measured_run_noise(measured)))
-    console.print(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    show(Group(table(result), per_benchmark(result, measured_run_noise(measured))))
+    click.echo(f"load average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return EXIT_OK

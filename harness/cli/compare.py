@@ -18,6 +18,7 @@ from rich.console import Console
 from harness.atomic import write_atomic
 from harness.baselines import resolve
 from harness.cli.options import baselines_dir_option, output_option, results_dir_option
+from harness.cli.output import on_terminal
 from harness.compare import DEFAULT_ALPHA, DEFAULT_THRESHOLD, Comparison, Policy, judge
 from harness.compare.model import FAIL_ON
 from harness.compare.overrides import suite_thresholds
@@ -75,7 +76,7 @@ def emit(comparison: Comparison, options: ReportOptions) -> int:
         linked = _linked(plots, options.output) if plots and options.fmt == "markdown" else plots
         write_atomic(options.output, render(options.fmt, comparison, linked))
         click.echo(f"{options.fmt} report: {options.output}", err=True)
-    elif options.fmt == "console":
+    elif options.fmt == "console" and on_terminal():
         terminal = Console()
         terminal.print(console.renderable(comparison, terminal.width))
     else:

@@ -8,12 +8,12 @@ from typing import Any
 
 import click
 import pandas as pd
-from rich.console import Console
 from rich.table import Table
 
 from harness.atomic import write_atomic
 from harness.cli.compare import FRACTION
 from harness.cli.options import results_dir_option
+from harness.cli.output import show
 from harness.errors import EXIT_OK
 from harness.format import format_value
 from harness.history import load_runs, metric_history
@@ -92,7 +92,7 @@ def history_command(
         ),
         "",
     )
-    Console().print(_table(benchmark_id, metric, frame, unit))
+    show(_table(benchmark_id, metric, frame, unit))
     if csv_path is not None:
         write_atomic(csv_path, frame.to_csv(index=False))
         click.echo(f"csv: {csv_path}", err=True)

@@ -19,7 +19,8 @@ from harness.cli.options import (
     results_dir_option,
     suites_dir_option,
 )
-from harness.cli.progress import RunProgress
+from harness.cli.output import show
+from harness.cli.progress import run_progress
 from harness.compare import Policy
 from harness.compare.model import FAIL_ON
 from harness.compare.overrides import suite_thresholds
@@ -156,9 +157,9 @@ def run_command(
     if compare or against:
         policy = replace(policy, benchmark_thresholds=suite_thresholds(suites_dir))
     gate = Gate(policy, compare, against, confirm_rounds, baselines_dir, suites_dir.parent)
-    with RunProgress(Console(stderr=True)) as progress:
+    with run_progress(Console(stderr=True)) as progress:
         done = gated_run(options, gate, progress)
-    Console(width=None if sys.stdout.isatty() else 140).print(run_table(done.result))
+    show(run_table(done.result))
     click.echo(f"results: {done.path}")
     warning = try_record(done.result)  # asv's history; a run that measured fine never fails here
     if warning:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import io
-
-from rich.console import Console, Group
+from rich.console import Group
 from rich.table import Table
 from rich.text import Text
 
 from harness.compare import Comparison, Status
+from harness.format import plain_text
 from harness.plots import PlotSet
 from harness.report.rows import STATUS_MARK, counts_line, policy_line, rows, title
 
@@ -21,8 +20,7 @@ STYLES = {
     Status.IMPROVED: "green",
     Status.UNCHANGED: "dim",
 }
-WIDTH = 140
-COMPACT_BELOW = 120
+COMPACT_BELOW = 120  # a terminal narrower than this gets the compact table
 
 
 def table(comparison: Comparison, compact: bool = False) -> Table:
@@ -59,18 +57,15 @@ def table(comparison: Comparison, compact: bool = False) -> Table:
     return grid
 
 
-def renderable(comparison: Comparison, width: int = WIDTH) -> Group:
-    """The table, then the counts and any warnings."""
-    parts: list[Text | Table] = [table(comparison, compact=width < COMPACT_BELOW)]
+def renderable(comparison: Comparison, width: int | None = None) -> Group:
+    """The table, then the counts and any warnings; compact for a terminal ``width`` < 120."""
+    compact = width is not None and width < COMPACT_BELOW
+    parts: list[Text | Table] = [table(comparison, compact=compact)]
     parts.append(Text(counts_line(comparison), style="bold"))
     parts += [Text(f"warning: {w}", style="yellow") for w in comparison.warnings]
     return Group(*parts)
 
 
 def render(comparison: Comparison, plots: PlotSet | None = None) -> str:
-    """Plain text at a fixed width, for files and golden tests (plots are not shown)."""
-    console = Console(
-        file=io.StringIO(), width=WIDTH, color_system=None, force_terminal=False, record=True
-    )
-    console.print(renderable(comparison))
-    return console.export_text()
+    """Plain text at its natural width, one line per verdict, for files and logs (no plots)."""
+    return plain_text(renderable(comparison))

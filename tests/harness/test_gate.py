@@ -8,8 +8,28 @@ from pathlib import Path
 from harness.calibrate import slowed
 from harness.compare import Policy
 from harness.gate import Gate, gated_run
-from harness.results import load, save
+from harness.results import BenchmarkResult, load, save
 from harness.runner import RunOptions, run
+from harness.suite import CaseRef
+
+
+class Phases:
+    """A progress that keeps the phase lines and the size of each measuring phase."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def phase(self, description: str) -> None:
+        self.lines.append(description)
+
+    def started(self, total: int) -> None:
+        self.lines.append(f"{total} to measure")
+
+    def case_started(self, case: CaseRef) -> None:
+        pass
+
+    def case_finished(self, case: CaseRef, result: BenchmarkResult) -> None:
+        pass
 
 
 def test_confirmation_rounds_are_pooled_into_the_run_file(
@@ -21,8 +41,19 @@ def test_confirmation_rounds_are_pooled_into_the_run_file(
     baseline = tmp_path / "fast.json"
     save(slowed(first, -0.75), baseline)
     gate = Gate(Policy(), compare=str(baseline), confirm_rounds=2)
-    done = gated_run(options, gate)
+    phases = Phases()
+    done = gated_run(options, gate, phases)
     assert done.comparison is not None and done.comparison.rounds == 2
+    suspect = "basic.Arithmetic.time_sum(size=10, label='a')"
+    assert phases.lines == [
+        "preparing: 1 benchmark(s), starting fixtures",
+        "1 to measure",
+        f"judging: against {baseline}",
+        f"confirming: round 1 of up to 2, 1 benchmark(s) regressed or undecided: {suspect}",
+        "1 to measure",
+        f"confirming: round 2 of up to 2, 1 benchmark(s) regressed or undecided: {suspect}",
+        "1 to measure",
+    ]
     kept = load(done.path)
     assert kept == done.result
     assert kept.meta["confirmation"]["rounds"] == 2

@@ -46,6 +46,12 @@ def test_console_is_sorted_by_severity(comparison: Comparison) -> None:
     assert seen == sorted(seen, key=order.index)
 
 
+def test_console_has_one_line_per_verdict_whatever_the_width(comparison: Comparison) -> None:
+    rows = [line for line in render("console", comparison).splitlines() if line.startswith("│")]
+    assert len(rows) == len(comparison.verdicts)
+    assert any(line.rstrip("│ ").endswith("need ≥5 per side") for line in rows)  # no cropping
+
+
 def test_junit_has_one_case_per_benchmark_and_regressions_fail(comparison: Comparison) -> None:
     root = ET.fromstring(render("junit", comparison))
     suite = root.find("testsuite")

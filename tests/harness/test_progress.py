@@ -1,0 +1,56 @@
+"""Progress off a terminal: one plain line per phase and per finished worker process."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+
+from harness.cli.progress import LineProgress, RunProgress, run_progress
+from harness.results import BenchmarkResult, Metric
+from harness.stats import summarize
+from harness.suite import CaseRef
+
+
+def case(case_id: str) -> CaseRef:
+    return CaseRef(case_id, case_id, {}, "suites.x", None, "time_x", "time", (), 60.0, None)
+
+
+def ok(case_id: str, seconds: float) -> BenchmarkResult:
+    samples = (seconds, seconds)
+    metric = Metric("time", "s", "lower", "sampled", samples, summarize(samples))
+    return BenchmarkResult(case_id, case_id, {}, "ok", (metric,))
+
+
+def test_each_phase_and_finished_case_is_one_line() -> None:
+    stream = io.StringIO()
+    with LineProgress(stream) as progress:
+        progress.phase("preparing: discovering benchmarks, starting fixtures")
+        progress.started(12)
+        progress.case_started(case("analysis.A.time_a(runs=50, cache='cold')"))
+        progress.case_finished(
+            case("analysis.A.time_a(runs=50, cache='cold')"),
+            ok("analysis.A.time_a(runs=50, cache='cold')", 0.0787),
+        )
+        failed = BenchmarkResult("b.time_b", "b.time_b", {}, "failed", error="timed out\nafter 2 s")
+        progress.case_finished(case("b.time_b"), failed)
+        progress.phase("confirming: round 1 of up to 4, 1 benchmark(s)")
+        progress.started(2)
+        skipped = BenchmarkResult("c.time_c", "c.time_c", {}, "skipped", error="no Redis")
+        progress.case_finished(case("c.time_c"), skipped)
+    assert stream.getvalue().splitlines() == [
+        "preparing: discovering benchmarks, starting fixtures",
+        "measuring: 12 worker processes",
+        "[  1/12] ok  analysis.A.time_a(runs=50, cache='cold')  78.7 ms",
+        "[  2/12] failed  b.time_b  timed out after 2 s",
+        "confirming: round 1 of up to 4, 1 benchmark(s)",
+        "measuring: 2 worker processes",
+        "[  1/2] skipped  c.time_c  no Redis",
+    ]
+
+
+def test_the_bar_is_for_terminals_and_lines_for_everything_else() -> None:
+    log = Console(file=io.StringIO(), force_terminal=False)
+    terminal = Console(file=io.StringIO(), force_terminal=True)
+    assert isinstance(run_progress(log), LineProgress)
+    assert isinstance(run_progress(terminal), RunProgress)
