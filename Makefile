@@ -25,9 +25,12 @@ format: $(TEST_STAMP)
 
 setup: $(STAMP)
 
-# asv's page scripts for an offline site (bench publish), from the npm registry; cached.
+# Pinned files from the npm registry, cached outside the tree: asv's page scripts (offline
+# site), GitHub's OpenAPI description (the tests validate the mock against it) and GraphQL
+# schema (the mock serves it).
 assets: $(STAMP)
 	$(BIN)/python -m harness.asvassets
+	$(BIN)/python -m mockgithub.published
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

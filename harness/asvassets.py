@@ -11,56 +11,54 @@ npm or the registry, the page keeps asv's CDN links and the caller is told.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
-import subprocess
-import tarfile
-import tempfile
 from pathlib import Path
+
+from harness.npmfetch import NpmFile, NpmUnavailable, cache_root, fetch_npm_files
 
 VENDOR = "vendor"
 ASSETS_DIR_ENV = "BENCH_ASSETS_DIR"
-# Local file -> (npm package, path in its tarball, SHA-256 of the file asv's page was tested with).
-SOURCES: dict[str, tuple[str, str, str]] = {
-    "jquery-3.3.1.min.js": (
+# Local file -> npm package, path in its tarball, SHA-256 of the file asv's page was tested with.
+SOURCES: dict[str, NpmFile] = {
+    "jquery-3.3.1.min.js": NpmFile(
         "jquery@3.3.1", "package/dist/jquery.min.js",
         "160a426ff2894252cd7cebbdd6d6b7da8fcd319c65b70468f10b6690c45d02ef",
     ),
-    "jquery.flot.js": (
+    "jquery.flot.js": NpmFile(
         "flot@0.8.3", "package/jquery.flot.js",
         "b7b931f273c38b1277b9c6c1f4e05c4ec09885a487bddaf3279e2d7e49a38e12",
     ),
-    "jquery.flot.time.js": (
+    "jquery.flot.time.js": NpmFile(
         "flot@0.8.3", "package/jquery.flot.time.js",
         "a582c832adc7138a6b05aaf61f16ebac274701f1be4afea77e739a1c34b9c41a",
     ),
-    "jquery.flot.selection.js": (
+    "jquery.flot.selection.js": NpmFile(
         "flot@0.8.3", "package/jquery.flot.selection.js",
         "e6c85f6c1ebe4b4da29d8ae238c7c5060283f05f7ef054f6b91817d02c092918",
     ),
-    "jquery.flot.categories.js": (
+    "jquery.flot.categories.js": NpmFile(
         "flot@0.8.3", "package/jquery.flot.categories.js",
         "6e81664b28ea795c734906f4aa15614640a75ac7fbd399a7fb9084040698351a",
     ),
-    "jquery.flot.orderBars.js": (
+    "jquery.flot.orderBars.js": NpmFile(
         "flot-orderbars@1.0.0", "package/js/jquery.flot.orderBars.js",
         "39735b4f46f96ff4e082572401f47c55a2767b366fd1d1e821e44a8d830a12bf",
     ),
-    "stupidtable.min.js": (
+    "stupidtable.min.js": NpmFile(
         "stupid-table-plugin@1.1.3", "package/stupidtable.min.js",
         "4642380f28ebe9ed7cac251793b281ef8620c4386205d92788f9b12f5cceb4e0",
     ),
-    "md5.min.js": (
+    "md5.min.js": NpmFile(
         "blueimp-md5@2.19.0", "package/js/md5.min.js",
         "64d7ded388c562e4bde9e58ce205e5fa01b9734fcd434d496eb7b4fbfe9b927d",
     ),
-    "bootstrap.min.js": (
+    "bootstrap.min.js": NpmFile(
         "bootstrap@3.1.1", "package/dist/js/bootstrap.min.js",
         "898d05a17f2cfc5120ddcdba47a885c378c0b466f30f0700e502757e24b403a1",
     ),
-    "bootstrap.min.css": (
+    "bootstrap.min.css": NpmFile(
         "bootstrap@3.1.1", "package/dist/css/bootstrap.min.css",
         "e9503448692b738dd260fbd7f7cabf2e11f09b600fa97e6eb3a56eba5b1a7e9b",
     ),
@@ -78,93 +76,23 @@ LOCAL = {
     "bootstrap.min.js": "bootstrap.min.js",
     "bootstrap.min.css": "bootstrap.min.css",
 }
-LICENSE_NAMES = ("LICENSE", "LICENSE.txt", "LICENSE.md", "MIT-LICENSE.txt", "LICENSE-MIT")
 _TAG = re.compile(r"<(script|link)\b[^>]*?\b(?:src|href)=\"(https?://[^\"]+)\"[^>]*>", re.I)
 # Subresource integrity pins the CDN's exact bytes; the local copies are the npm builds.
 _CDN_ATTRS = re.compile(r"\s+(?:integrity|crossorigin|referrerpolicy)=\"[^\"]*\"")
 
 
-class AssetsUnavailable(Exception):
-    """The scripts could not be fetched (no npm, no registry, or a checksum mismatch)."""
+# The scripts could not be fetched (no npm, no registry, or a checksum mismatch).
+AssetsUnavailable = NpmUnavailable
 
 
 def assets_dir() -> Path:
     configured = os.environ.get(ASSETS_DIR_ENV)
-    if configured:
-        return Path(configured)
-    cache = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(cache) / "bench" / "asv-assets"
-
-
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _missing(directory: Path) -> list[str]:
-    return [name for name in SOURCES if not (directory / name).is_file()]
+    return Path(configured) if configured else cache_root() / "asv-assets"
 
 
 def fetch_assets(directory: Path | None = None, timeout_s: float = 120.0) -> Path:
     """Make sure every file is in ``directory`` (the cache), fetching missing ones with npm."""
-    directory = directory or assets_dir()
-    missing = _missing(directory)
-    if not missing:
-        return directory
-    npm = shutil.which("npm")
-    if npm is None:
-        raise AssetsUnavailable("npm is not installed, so asv's scripts cannot be fetched")
-    directory.mkdir(parents=True, exist_ok=True)
-    packages = sorted({SOURCES[name][0] for name in missing})
-    with tempfile.TemporaryDirectory(prefix="bench-assets-") as tmp:
-        for package in packages:
-            tarball = _pack(npm, package, Path(tmp), timeout_s)
-            _extract(tarball, package, [n for n in missing if SOURCES[n][0] == package], directory)
-    return directory
-
-
-def _pack(npm: str, package: str, into: Path, timeout_s: float) -> Path:
-    command = [npm, "pack", package, "--silent", "--pack-destination", str(into)]
-    try:
-        done = subprocess.run(
-            command, capture_output=True, text=True, timeout=timeout_s, check=False
-        )
-    except subprocess.TimeoutExpired:
-        raise AssetsUnavailable(f"npm pack {package} timed out") from None
-    name = done.stdout.strip().splitlines()[-1:] if done.returncode == 0 else []
-    if not name or not (into / name[0]).is_file():
-        raise AssetsUnavailable(f"npm pack {package} failed: {done.stderr.strip()[:200]}")
-    return into / name[0]
-
-
-def _extract(tarball: Path, package: str, names: list[str], directory: Path) -> None:
-    with tarfile.open(tarball) as archive:
-        members = {m.name: m for m in archive.getmembers() if m.isfile()}
-        for name in names:
-            _, path, digest = SOURCES[name]
-            data = _read(archive, members.get(path), f"{package}: no {path}")
-            if _sha256(data) != digest:
-                raise AssetsUnavailable(f"{package}: {path} does not match its pinned checksum")
-            _write(directory / name, data)
-        license_path = next(
-            (f"package/{n}" for n in LICENSE_NAMES if f"package/{n}" in members), None
-        )
-        if license_path:
-            _write(directory / "licenses" / f"{package.split('@')[0]}.txt",
-                   _read(archive, members[license_path], license_path))  # fmt: skip
-
-
-def _read(archive: tarfile.TarFile, member: tarfile.TarInfo | None, missing: str) -> bytes:
-    handle = archive.extractfile(member) if member is not None else None
-    if handle is None:
-        raise AssetsUnavailable(missing)
-    return handle.read()
-
-
-def _write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
+    return fetch_npm_files(SOURCES, directory or assets_dir(), timeout_s)
 
 
 def localize(html_dir: Path) -> list[str]:

@@ -22,10 +22,12 @@ def mock_server() -> Iterator[Any]:
 
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
-    """In CI (BENCH_REQUIRE_REDIS / BENCH_REQUIRE_CHROMIUM set), a skip for a missing service fails.
+    """In CI (BENCH_REQUIRE_REDIS / _CHROMIUM / _DESCRIPTIONS set), a skip for a missing
+    service fails.
 
-    Tests skip with a clear reason where Redis or Chromium is absent on a developer's machine;
-    CI installs both, so there such a skip would hide a broken set-up.
+    Tests skip with a clear reason where Redis, Chromium or GitHub's published descriptions
+    (fetched with npm) are absent on a developer's machine; CI installs all three, so there such
+    a skip would hide a broken set-up.
     """
     outcome = yield
     report = outcome.get_result()
@@ -35,6 +37,7 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  
     for service, variable in (
         ("redis", "BENCH_REQUIRE_REDIS"),
         ("chromium", "BENCH_REQUIRE_CHROMIUM"),
+        ("published descriptions", "BENCH_REQUIRE_DESCRIPTIONS"),
     ):
         if service in reason and os.environ.get(variable):
             report.outcome = "failed"
