@@ -1,21 +1,26 @@
 """GitHub's JSON for the seeded facts: repository, workflows, runs, jobs, timing.
 
-Every absolute URL is written against :data:`CANONICAL_BASE`; the model swaps in the server's
-own base URL when it serializes, so ETags do not depend on the port a server happens to get.
+Bodies carry every field GitHub's OpenAPI description requires of them (the tests validate each
+endpoint against it). Every absolute URL is written against :data:`CANONICAL_BASE`; the model
+swaps in the server's own base URL when it serializes, so ETags do not depend on the port a
+server happens to get. Users and the embedded repository are built once and shared by every run
+that embeds them: a page of 100 runs then costs no more to build than before they grew.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import time
+from functools import lru_cache
 from typing import Any
 
+from mockgithub import nodeids
 from mockgithub.dataset import RunFacts
+from mockgithub.hypermedia import CANONICAL_BASE, repository_urls, user_urls
 from mockgithub.jobs import JobFacts
 from mockgithub.profiles import EPOCH_S, WorkflowProfile
 
-CANONICAL_BASE = "http://mockgithub.invalid"
+__all__ = ["CANONICAL_BASE", "iso", "job", "node_id", "repository", "run", "workflow"]
+
 REPO_ID = 1_296_269
 OWNER_ID = 9_919
 
@@ -28,47 +33,50 @@ def iso(epoch_s: int | None) -> str | None:
 
 
 def node_id(prefix: str, number: int) -> str:
-    digest = hashlib.blake2b(f"{prefix}:{number}".encode(), digest_size=12).digest()
-    return f"{prefix}_kwDO{base64.urlsafe_b64encode(digest).decode().rstrip('=')}"
+    return nodeids.encode(prefix, number)
 
 
-def user(login: str, user_id: int) -> dict[str, Any]:
-    api = f"{CANONICAL_BASE}/users/{login}"
-    return {
+@lru_cache(maxsize=256)
+def user(login: str, user_id: int, kind: str = "") -> dict[str, Any]:
+    """A ``simple-user``; ``kind`` defaults to Bot for ``…[bot]`` logins, else User.
+
+    Cached: callers embed the same (read-only) dict wherever that user appears.
+    """
+    kind = kind or ("Bot" if login.endswith("[bot]") else "User")
+    body: dict[str, Any] = {
         "login": login,
         "id": user_id,
-        "node_id": node_id("U", user_id),
+        "node_id": node_id(nodeids.PREFIXES[kind], user_id),
         "avatar_url": f"{CANONICAL_BASE}/avatars/u/{user_id}?v=4",
         "gravatar_id": "",
-        "url": api,
-        "html_url": f"{CANONICAL_BASE}/{login}",
-        "type": "Bot" if login.endswith("[bot]") else "User",
+        **dict(user_urls(login)),
+        "type": kind,
+        "user_view_type": "public",
         "site_admin": False,
     }
+    return body
 
 
 def minimal_repository(full_name: str) -> dict[str, Any]:
     """The repository as it is embedded in runs (``repository``, ``head_repository``)."""
     owner, name = full_name.split("/", 1)
-    api = f"{CANONICAL_BASE}/repos/{full_name}"
-    body: dict[str, Any] = {
+    return {
         "id": REPO_ID,
         "node_id": node_id("R", REPO_ID),
         "name": name,
         "full_name": full_name,
         "private": False,
-        "owner": {**user(owner, OWNER_ID), "type": "Organization"},
+        "owner": user(owner, OWNER_ID, "Organization"),
         "html_url": f"{CANONICAL_BASE}/{full_name}",
         "description": "A repository served by mockgithub",
         "fork": False,
-        "url": api,
+        "url": f"{CANONICAL_BASE}/repos/{full_name}",
+        **dict(repository_urls(full_name)),
     }
-    for rel in ("branches", "commits", "contributors", "deployments", "issues", "pulls", "tags"):
-        body[f"{rel}_url"] = f"{api}/{rel}"
-    return body
 
 
 def repository(full_name: str, pushed: int) -> dict[str, Any]:
+    """The ``full-repository`` of ``GET /repos/{owner}/{repo}``."""
     body = minimal_repository(full_name)
     body.update(
         {
@@ -76,19 +84,32 @@ def repository(full_name: str, pushed: int) -> dict[str, Any]:
             "updated_at": iso(pushed),
             "pushed_at": iso(pushed),
             "git_url": f"git://mockgithub.invalid/{full_name}.git",
+            "ssh_url": f"git@mockgithub.invalid:{full_name}.git",
             "clone_url": f"{CANONICAL_BASE}/{full_name}.git",
+            "svn_url": f"{CANONICAL_BASE}/{full_name}",
+            "mirror_url": None,
             "homepage": None,
             "size": 10_240,
             "stargazers_count": 42,
             "watchers_count": 42,
+            "watchers": 42,
+            "subscribers_count": 5,
+            "network_count": 7,
             "language": "Python",
             "forks_count": 7,
+            "forks": 7,
             "open_issues_count": 3,
+            "open_issues": 3,
+            "license": None,
             "default_branch": "main",
             "visibility": "public",
             "archived": False,
             "disabled": False,
             "has_issues": True,
+            "has_projects": False,
+            "has_wiki": False,
+            "has_pages": False,
+            "has_discussions": False,
             "topics": ["ci", "github-actions"],
             "permissions": {"admin": False, "push": False, "pull": True},
         }
