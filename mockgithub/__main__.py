@@ -1,4 +1,8 @@
-"""``python -m mockgithub --config-json JSON``: serve the mock, print the base URL first."""
+"""``python -m mockgithub --config-json JSON``: serve the mock, print the base URL first.
+
+The second line is the control secret as a header (``X-Mock-Control-Secret: …``), unless the
+control API is open or the secret came from the parent (``$MOCKGITHUB_CONTROL_SECRET``).
+"""
 
 from __future__ import annotations
 
@@ -9,9 +13,11 @@ import signal
 import sys
 import threading
 import time
+from pathlib import Path
 
 from mockgithub.config import MockConfig
-from mockgithub.server import LOOPBACK, serve_forever
+from mockgithub.control import SECRET_ENV, SECRET_HEADER, ControlAccess
+from mockgithub.server import LOOPBACK, check_host, serve_forever
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +25,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config-json", default="{}", help="MockConfig fields as JSON")
     parser.add_argument("--host", default=LOOPBACK)
     parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--allow-remote", action="store_true", help="allow a non-loopback host")
+    parser.add_argument("--open-control", action="store_true", help="no control secret")
+    parser.add_argument("--fixture-dir", type=Path, help="fixtures the control API may load")
     parser.add_argument(
         "--exit-with-parent",
         action="store_true",
@@ -28,11 +37,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.exit_with_parent:
         watch_parent()
     try:
+        check_host(args.host, args.allow_remote, args.open_control)
         config = MockConfig().updated(json.loads(args.config_json))
     except ValueError as exc:  # json.JSONDecodeError is a ValueError too
-        print(f"mockgithub: bad config: {exc}", file=sys.stderr)
+        print(f"mockgithub: {exc}", file=sys.stderr)
         return 2
-    serve_forever(config, args.host, args.port, on_ready=lambda url: print(url, flush=True))
+    inherited = bool(os.environ.get(SECRET_ENV))
+    control = ControlAccess.from_environment(args.open_control, args.fixture_dir)
+
+    def ready(url: str) -> None:
+        print(url, flush=True)
+        if control.secret and not inherited:
+            print(f"{SECRET_HEADER}: {control.secret}", flush=True)
+
+    serve_forever(config, args.host, args.port, on_ready=ready, control=control)
     return 0
 
 

@@ -19,7 +19,7 @@ from typing import Any
 import orjson
 
 from mockgithub.config import MockConfig
-from mockgithub.control import control
+from mockgithub.control import ControlAccess, control
 from mockgithub.dataset import Dataset
 from mockgithub.faults import ERROR_MESSAGES, Fate, FaultPlan
 from mockgithub.ratelimit import (
@@ -36,6 +36,7 @@ from mockgithub.rendered import RenderCache, Rendered, render
 from mockgithub.routes import DOCS, Outcome, Routes, classify
 from mockgithub.source import SeededSource, Source
 from mockgithub.stats import Stats
+from mockgithub.wirelimits import Wire
 
 JSON_TYPE = "application/json; charset=utf-8"
 COMMON_HEADERS = (
@@ -80,6 +81,17 @@ class MockResponse:
         return next((v for k, v in self.headers if k.lower() == wanted), None)
 
 
+@dataclass(frozen=True)
+class _State:
+    """What a config builds: swapped in whole, so a config that fails to build changes nothing."""
+
+    config: MockConfig
+    source: Source
+    routes: Routes
+    limits: RateLimits
+    faults: FaultPlan
+
+
 def build_source(config: MockConfig) -> Source:
     if config.fixture:
         return load_recording(config.fixture)
@@ -96,23 +108,36 @@ class MockModel:
         config: MockConfig | None = None,
         base_url: str = "http://127.0.0.1",
         clock: Callable[[], float] = time.time,
+        control: ControlAccess | None = None,
     ) -> None:
         self._lock = threading.RLock()
+        self._reconfiguring = threading.Lock()  # one config change at a time
         self.clock = clock
+        self.control_access = control or ControlAccess.guarded()
+        self.wire: Wire | None = None  # the HTTP transport's connections, once one serves us
         self._base_url = base_url.rstrip("/")
         self._stats = Stats()
-        self._configure(config or MockConfig())
+        # Requests in flight, and those of them admitted past the secondary limit: exact counts
+        # of real requests, so neither a reset nor a new config sets them back.
+        self._in_flight = self._admitted = 0
+        self._configure(self._build(config or MockConfig()))
 
     # -- state ---------------------------------------------------------------
-    def _configure(self, config: MockConfig) -> None:
-        self.config = config
-        self.source = build_source(config)
-        self.routes = Routes(self.source)
-        self.limits = RateLimits(config, self.clock)
-        self.faults = FaultPlan(config)
+    def _build(self, config: MockConfig) -> _State:
+        source = build_source(config)
+        limits, faults = RateLimits(config, self.clock), FaultPlan(config)
+        return _State(config, source, Routes(source), limits, faults)
+
+    def _configure(self, state: _State) -> None:
+        self.config, self.source, self.routes = state.config, state.source, state.routes
+        self.limits, self.faults = state.limits, state.faults
         self._cache = RenderCache()
         self._sequence = 0
-        self._admitted = 0
+
+    @property
+    def control_secret(self) -> str | None:
+        """The secret control requests must carry (``X-Mock-Control-Secret``); None if open."""
+        return self.control_access.secret
 
     @property
     def base_url(self) -> str:
@@ -125,26 +150,44 @@ class MockModel:
             self._cache = RenderCache()
 
     def reconfigure(self, changes: Mapping[str, Any]) -> MockConfig:
-        """Apply config changes; the data, limits and faults start afresh if anything changed."""
-        with self._lock:
+        """Apply config changes; the data, limits and faults start afresh if anything changed.
+
+        All or nothing: the new data source is built (a fixture read) outside the lock, so
+        requests go on being served meanwhile, and swapped in only once it is complete. A
+        change that fails raises ``ValueError`` with the old config still in force.
+        """
+        with self._reconfiguring:
             updated = self.config.updated(dict(changes))
-            if updated != self.config:
-                self._configure(updated)
+            if updated == self.config:
+                return self.config
+            try:
+                state = self._build(updated)
+            except ValueError:
+                raise
+            except Exception as exc:  # noqa: BLE001 - e.g. a recording of the wrong shape
+                raise ValueError(f"config not applied: {type(exc).__name__}: {exc}") from None
+            with self._lock:
+                self._configure(state)
             return self.config
 
     def reset(self) -> None:
         """Back to the seeded state: stats, rate-limit buckets, data changes, fault sequence."""
         with self._lock:
-            in_flight = self._stats.in_flight
             self._stats = Stats()
-            self._stats.in_flight = self._stats.peak_concurrency = in_flight
+            self._stats.peak_concurrency = self._in_flight
             self.limits.reset()
             self.source.reset()
             self._sequence = 0
+            if self.wire is not None:
+                self.wire.reset()
 
     def stats(self) -> dict[str, Any]:
         with self._lock:
-            return self._stats.snapshot()
+            snapshot = self._stats.snapshot()
+            snapshot.update(in_flight=self._in_flight, admitted=self._admitted)
+            if self.wire is not None:
+                snapshot["connections"] = self.wire.snapshot()
+            return snapshot
 
     def add_runs(self, count: int) -> list[int]:
         with self._lock:
@@ -167,14 +210,15 @@ class MockModel:
             yield control(self, request)
             return
         with self._lock:
-            self._stats.begin()
-            admitted, response = self._respond(request)
-            stats = self._stats
+            admitted, response = self._respond(request)  # counts nothing if it raises
+            self._in_flight += 1
+            self._admitted += admitted
+            self._stats.begin(self._in_flight)
         try:
             yield response
         finally:
             with self._lock:
-                stats.end()
+                self._in_flight -= 1
                 self._admitted -= admitted
 
     def _respond(self, request: MockRequest) -> tuple[int, MockResponse]:
@@ -199,7 +243,6 @@ class MockModel:
             return 0, self._secondary(endpoint, identity, retry, fate)
         if self.limits.exhausted(identity):
             return 0, self._primary(endpoint, identity, fate)
-        self._admitted += 1
         return 1, self._serve(request, endpoint, identity, fate)
 
     def _serve(

@@ -1,10 +1,15 @@
 """The mock in its own process: ``spawn_server`` starts ``python -m mockgithub`` and drives it
-through the control API, so the server's CPU work never competes with the caller's GIL."""
+through the control API, so the server's CPU work never competes with the caller's GIL.
+
+The control secret is made here and handed to the child in its environment (readable by this
+user only, unlike its command line); the child does not print it.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -14,6 +19,7 @@ from typing import Any
 import requests
 
 from mockgithub.config import MockConfig
+from mockgithub.control import SECRET_ENV, SECRET_HEADER
 
 
 class ServerStartError(RuntimeError):
@@ -23,10 +29,18 @@ class ServerStartError(RuntimeError):
 class ServerProcess:
     """A mock server running in a child process, driven through its control API."""
 
-    def __init__(self, process: subprocess.Popen[str], base_url: str) -> None:
+    def __init__(
+        self, process: subprocess.Popen[str], base_url: str, control_secret: str | None = None
+    ) -> None:
         self.process = process
         self.base_url = base_url
+        self.control_secret = control_secret
         self._session = requests.Session()
+        self._session.headers.update(self.control_headers())
+
+    def control_headers(self) -> dict[str, str]:
+        """Headers a control request to this server needs."""
+        return {SECRET_HEADER: self.control_secret} if self.control_secret else {}
 
     def configure(self, **changes: Any) -> dict[str, Any]:
         """Apply config changes (``MockConfig`` field names); return the full config."""
@@ -51,7 +65,7 @@ class ServerProcess:
 
     def _post(self, action: str, payload: dict[str, Any]) -> dict[str, Any]:
         url = f"{self.base_url}/_mock/{action}"
-        response = self._session.post(url, data=json.dumps(payload), timeout=10)
+        response = self._session.post(url, json=payload, timeout=10)
         if response.status_code == 422:
             raise ValueError(response.json().get("message", "rejected by the mock"))
         response.raise_for_status()
@@ -80,19 +94,19 @@ class ServerProcess:
 def spawn_server(config: MockConfig | None = None, startup_timeout: float = 20.0) -> ServerProcess:
     """Start the mock in its own process on an ephemeral loopback port; return once it serves."""
     config = config or MockConfig()
+    secret = secrets.token_urlsafe(32)
     command = [
         sys.executable, "-m", "mockgithub", "--exit-with-parent",
         "--config-json", json.dumps(config.to_dict()),
     ]  # fmt: skip
-    process = subprocess.Popen(
-        command, stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"}
-    )
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", SECRET_ENV: secret}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
     line = _read_first_line(process, startup_timeout)
     if not line.startswith("http://"):
         process.kill()
         process.wait()
         raise ServerStartError(f"mock server did not start: {line or 'no output'}")
-    return ServerProcess(process, line)
+    return ServerProcess(process, line, secret)
 
 
 def _read_first_line(process: subprocess.Popen[str], timeout: float) -> str:

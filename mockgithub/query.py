@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 
 from mockgithub.source import RunIndex
 
@@ -33,8 +34,12 @@ RUN_STATUSES = frozenset(
     ]
 )
 RUN_FILTERS = ("actor", "branch", "event", "status", "created", "head_sha", "check_suite_id")
-_DATE = r"\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?"
-_DATE_RE = re.compile(_DATE)
+# [0-9], not \d: \d also matches other scripts' digits (٣), which int() would then accept.
+_DATE_RE = re.compile(
+    r"(?P<day>[0-9]{4}-[0-9]{2}-[0-9]{2})"
+    r"(?:T(?P<time>[0-9]{2}:[0-9]{2}(?::[0-9]{2})?)(?P<zone>Z|[+-][0-9]{2}:?[0-9]{2})?)?"
+)
+_INTEGER = re.compile(r"[0-9]+")
 
 
 class InvalidParameter(ValueError):
@@ -58,10 +63,10 @@ def integer(query: Mapping[str, str], name: str, default: int, low: int = 1) -> 
     raw = query.get(name)
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise InvalidParameter(f"Invalid value for parameter '{name}': {raw!r}") from None
+    # Python's int() also takes " 7", "+7", "1_0" and "٣"; GitHub takes ASCII digits only.
+    if not _INTEGER.fullmatch(raw) or len(raw) > 18:
+        raise InvalidParameter(f"Invalid value for parameter '{name}': {raw!r}")
+    value = int(raw)
     if value < low:
         raise InvalidParameter(f"Invalid value for parameter '{name}': {raw!r}")
     return value
@@ -135,6 +140,16 @@ def _bound(op: str, date: str) -> RunPredicate:
 
 
 def _date(text: str) -> str:
-    if not _DATE_RE.fullmatch(text):
-        raise InvalidParameter(f"Invalid value for parameter 'created': {text!r}")
+    """``text`` if it is a real date (and time), as GitHub checks: 9999-99-99 is refused."""
+    match = _DATE_RE.fullmatch(text)
+    try:
+        if match is None:
+            raise ValueError(text)
+        moment = match["day"] + (f"T{match['time']}" if match["time"] else "")
+        datetime.fromisoformat(moment)
+        zone = match["zone"] or "Z"
+        if zone != "Z" and not (int(zone[1:3]) <= 23 and int(zone[-2:]) <= 59):
+            raise ValueError(zone)
+    except ValueError:
+        raise InvalidParameter(f"Invalid value for parameter 'created': {text!r}") from None
     return text.rstrip("Z")

@@ -9,6 +9,8 @@ through the same routes as seeded data, so pagination, filters and ETags behave 
 from __future__ import annotations
 
 import json
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,17 +22,57 @@ from mockgithub.source import RunIndex
 FORMAT = "mockgithub-recording"
 VERSION = 1  # 1: first version
 GITHUB_BASES = ("https://api.github.com", "https://github.com")
+MAX_FIXTURE_BYTES = 256 * 1024 * 1024
 
 
 class FixtureError(ValueError):
     """The fixture file cannot be read as a recording."""
 
 
-def load_recording(path: str | Path) -> RecordedSource:
+def read_fixture(path: str | Path, limit: int = MAX_FIXTURE_BYTES) -> str:
+    """The text of a regular file of at most ``limit`` bytes.
+
+    One message for every reason a file cannot be had (missing, unreadable, a directory, a
+    device such as /dev/zero, a FIFO, too large), so the answer says nothing about which.
+    ``O_NONBLOCK`` keeps a FIFO from blocking the open itself.
+    """
+    message = (
+        f"cannot read fixture {path}: not a readable regular file of at most {limit >> 20} MiB"
+    )
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise FixtureError(f"cannot read fixture {path}: {exc.strerror}") from None
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except (OSError, ValueError):
+        raise FixtureError(message) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > limit:
+            raise FixtureError(message)
+        data = _read_at_most(fd, limit + 1)
+    except OSError:
+        raise FixtureError(message) from None
+    finally:
+        os.close(fd)
+    if len(data) > limit:
+        raise FixtureError(message)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise FixtureError(f"fixture {path} is not UTF-8 text") from None
+
+
+def _read_at_most(fd: int, size: int) -> bytes:
+    chunks, left = [], size
+    while left > 0:
+        chunk = os.read(fd, min(left, 1 << 20))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def load_recording(path: str | Path) -> RecordedSource:
+    text = read_fixture(path)
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -43,7 +85,11 @@ def load_recording(path: str | Path) -> RecordedSource:
     canonical = json.dumps([r.get("body") for r in responses])
     for base in bases:
         canonical = canonical.replace(base, CANONICAL_BASE)
-    return RecordedSource(json.loads(canonical))
+    try:
+        return RecordedSource(json.loads(canonical))
+    except (KeyError, TypeError, AttributeError, IndexError) as exc:
+        problem = f"{type(exc).__name__} {exc}"
+        raise FixtureError(f"fixture {path}: an entity of the wrong shape ({problem})") from None
 
 
 def _responses(document: Any, path: str | Path) -> list[dict[str, Any]]:

@@ -20,6 +20,7 @@ from mockgithub.payloads import CANONICAL_BASE
 from mockgithub.source import Source
 
 DOCS = "https://docs.github.com/rest"
+# Ids are [0-9]+, not \d+: \d matches any script's digits (٣), which int() then accepts.
 _SEGMENT = r"[^/]+"
 _ROUTES = tuple(
     (name, re.compile(pattern))
@@ -29,18 +30,18 @@ _ROUTES = tuple(
         ("workflow", r"/repos/(?P<o>[^/]+)/(?P<r>[^/]+)/actions/workflows/(?P<w>[^/]+)"),
         ("workflow_runs", r"/repos/(?P<o>[^/]+)/(?P<r>[^/]+)/actions/workflows/(?P<w>[^/]+)/runs"),
         ("runs", r"/repos/(?P<o>[^/]+)/(?P<r>[^/]+)/actions/runs"),
-        ("run", r"/repos/(?P<o>[^/]+)/(?P<r>[^/]+)/actions/runs/(?P<id>\d+)"),
+        ("run", r"/repos/(?P<o>[^/]+)/(?P<r>[^/]+)/actions/runs/(?P<id>[0-9]+)"),
         (
             "attempt",
-            r"/repos/(?P<o>[^/]+)/(?P<r>[^/]+)/actions/runs/(?P<id>\d+)/attempts/(?P<n>\d+)",
+            r"/repos/(?P<o>[^/]+)/(?P<r>[^/]+)/actions/runs/(?P<id>[0-9]+)/attempts/(?P<n>[0-9]+)",
         ),
         (
             "attempt_jobs",
-            r"/repos/(?P<o>[^/]+)/(?P<r>[^/]+)/actions/runs/(?P<id>\d+)/attempts/(?P<n>\d+)/jobs",
+            r"/repos/(?P<o>[^/]+)/(?P<r>[^/]+)/actions/runs/(?P<id>[0-9]+)/attempts/(?P<n>[0-9]+)/jobs",
         ),
-        ("jobs", r"/repos/(?P<o>[^/]+)/(?P<r>[^/]+)/actions/runs/(?P<id>\d+)/jobs"),
-        ("timing", r"/repos/(?P<o>[^/]+)/(?P<r>[^/]+)/actions/runs/(?P<id>\d+)/timing"),
-        ("job", r"/repos/(?P<o>[^/]+)/(?P<r>[^/]+)/actions/jobs/(?P<id>\d+)"),
+        ("jobs", r"/repos/(?P<o>[^/]+)/(?P<r>[^/]+)/actions/runs/(?P<id>[0-9]+)/jobs"),
+        ("timing", r"/repos/(?P<o>[^/]+)/(?P<r>[^/]+)/actions/runs/(?P<id>[0-9]+)/timing"),
+        ("job", r"/repos/(?P<o>[^/]+)/(?P<r>[^/]+)/actions/jobs/(?P<id>[0-9]+)"),
     )
 )
 

@@ -23,15 +23,11 @@ class Stats:
         self.rate_limited = 0
         self.secondary_rate_limited = 0
         self.bytes_sent = 0
-        self.in_flight = 0
         self.peak_concurrency = 0
 
-    def begin(self) -> None:
-        self.in_flight += 1
-        self.peak_concurrency = max(self.peak_concurrency, self.in_flight)
-
-    def end(self) -> None:
-        self.in_flight -= 1
+    def begin(self, in_flight: int) -> None:
+        """A request started; ``in_flight`` (the model's exact count) includes it."""
+        self.peak_concurrency = max(self.peak_concurrency, in_flight)
 
     def record(self, endpoint: str, status: int, body_bytes: int, limited: str | None) -> None:
         self.requests_total += 1
@@ -57,6 +53,5 @@ class Stats:
             "secondary_rate_limited": self.secondary_rate_limited,
             "faults": dict(sorted(self.faults.items())),
             "bytes_sent": self.bytes_sent,
-            "in_flight": self.in_flight,
             "peak_concurrency": self.peak_concurrency,
         }

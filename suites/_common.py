@@ -12,7 +12,7 @@ import requests
 from analyzer import Config
 from analyzer.client import GitHubClient
 from analyzer.service import open_cache
-from suites._mock import mock_url
+from suites._mock import control_headers, mock_url
 
 # A token the mock accepts: real clients send one, and the mock limits per token like GitHub.
 SUITE_TOKEN = "ghp_benchsuite0000000000000000000000000"
@@ -23,7 +23,8 @@ BULK_MOCK = {"rate_limit": "1000000/3600", "secondary_rate_limit": "0/60"}
 
 def configure_mock(**changes: Any) -> None:
     """Reconfigure the run's mock for this benchmark (the harness restores it before the next)."""
-    response = requests.post(f"{mock_url()}/_mock/config", json=changes, timeout=10)
+    url = f"{mock_url()}/_mock/config"
+    response = requests.post(url, json=changes, headers=control_headers(), timeout=10)
     response.raise_for_status()
 
 

@@ -7,7 +7,8 @@ from typing import Any
 import requests
 
 from mockgithub import MockConfig, ServerProcess, spawn_server
-from suites._mock import MOCK_URL_ENV
+from mockgithub.control import SECRET_HEADER
+from suites._mock import MOCK_SECRET_ENV, MOCK_URL_ENV
 from suites._redis import RedisFixture
 
 
@@ -23,7 +24,10 @@ class MockGitHubFixture:
 
     def start(self) -> dict[str, str]:
         self._server = spawn_server(self.config)
-        return {MOCK_URL_ENV: self._server.base_url}
+        return {
+            MOCK_URL_ENV: self._server.base_url,
+            MOCK_SECRET_ENV: self._server.control_secret or "",
+        }
 
     def reset(self) -> None:
         assert self._server is not None
@@ -38,16 +42,19 @@ class MockGitHubFixture:
             self._server.stop()
             self._server = None
 
-    def _http(self) -> requests.Session:
+    def _http(self, env: dict[str, str]) -> requests.Session:
         if self._session is None:
             self._session = requests.Session()
+            if env.get(MOCK_SECRET_ENV):
+                self._session.headers[SECRET_HEADER] = env[MOCK_SECRET_ENV]
         return self._session
 
     def before_sample(self, env: dict[str, str]) -> None:
-        self._http().post(f"{env[MOCK_URL_ENV]}/_mock/reset", timeout=10).raise_for_status()
+        url = f"{env[MOCK_URL_ENV]}/_mock/reset"
+        self._http(env).post(url, json={}, timeout=10).raise_for_status()
 
     def sample_counters(self, env: dict[str, str]) -> dict[str, int]:
-        response = self._http().get(f"{env[MOCK_URL_ENV]}/_mock/stats", timeout=10)
+        response = self._http(env).get(f"{env[MOCK_URL_ENV]}/_mock/stats", timeout=10)
         response.raise_for_status()
         return {"requests": int(response.json()["requests_total"])}
 

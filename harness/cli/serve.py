@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import ipaddress
+from pathlib import Path
 from typing import Any
 
 import click
 
 from mockgithub.config import MockConfig, RateSpec
+from mockgithub.control import SECRET_HEADER, ControlAccess
 from mockgithub.recorded import FixtureError, load_recording
-from mockgithub.server import LOOPBACK, serve_forever
-
-
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
+from mockgithub.server import LOOPBACK, check_host, is_loopback, serve_forever
 
 
 def _rate(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -48,6 +40,17 @@ def build_config(options: dict[str, Any]) -> MockConfig:
 
 @click.command("serve")
 @click.option("--host", default=LOOPBACK, show_default=True, help="Address to bind.")
+@click.option(
+    "--allow-remote", is_flag=True, help="Allow a --host that is not loopback (others can connect)."
+)
+@click.option(
+    "--open-control", is_flag=True, help="Let /_mock/ requests in without the secret (loopback)."
+)
+@click.option(
+    "--fixture-dir",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="A directory the control API may load fixtures from.",
+)
 @click.option("--port", type=click.IntRange(0, 65535), default=0, help="Port (0: any free one).")
 @click.option("--repo", metavar="OWNER/NAME", help="The repository served (others get 404).")
 @click.option("--seed", type=int, help="Seed of the generated data.")
@@ -62,14 +65,41 @@ def build_config(options: dict[str, Any]) -> MockConfig:
     type=click.Path(exists=True, dir_okay=False),
     help="Replay a recorded repository instead of seeded data.",
 )
-def serve_command(host: str, port: int, **options: Any) -> None:
+def serve_command(
+    host: str,
+    port: int,
+    allow_remote: bool,
+    open_control: bool,
+    fixture_dir: Path | None,
+    **options: Any,
+) -> None:
     """Serve the mock GitHub REST API until interrupted; print its base URL first.
+
+    The second line is the header control requests (/_mock/...) must carry, with this
+    server's secret, unless --open-control.
 
     \b
     Example:
       bench serve --runs 1000 --latency-ms 20 --rate-limit 50/2
     """
+    try:
+        check_host(host, allow_remote, open_control)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--host") from None
     config = build_config(options)
-    if not _is_loopback(host):
+    if not is_loopback(host):
         click.echo(f"bench serve: warning: listening on {host}, not loopback", err=True)
-    serve_forever(config, host, port, on_ready=lambda url: click.echo(url))
+    control = (
+        ControlAccess(None, fixture_dir)
+        if open_control
+        else ControlAccess.guarded(None, fixture_dir)
+    )
+
+    def ready(url: str) -> None:
+        click.echo(url)
+        if control.secret:
+            click.echo(f"{SECRET_HEADER}: {control.secret}")
+        else:
+            click.echo("bench serve: the control API is open (--open-control)", err=True)
+
+    serve_forever(config, host, port, on_ready=ready, control=control)

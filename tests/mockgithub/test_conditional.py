@@ -36,6 +36,7 @@ def test_if_modified_since(shared, http):
 
 def test_new_runs_and_completed_runs_change_etags(serve, http):
     server = serve(runs=50, active_runs=1)
+    http.headers.update(server.control_headers())
     url = f"{server.base_url}{RUNS}?per_page=5"
     before = http.get(url)
     newest = before.json()["workflow_runs"][0]
@@ -52,7 +53,7 @@ def test_new_runs_and_completed_runs_change_etags(serve, http):
     finished = http.get(run_url, headers={"If-None-Match": running.headers["etag"]})
     assert finished.status_code == 200
     assert finished.json()["status"] == "completed" and finished.json()["conclusion"]
-    http.post(f"{server.base_url}/_mock/reset").raise_for_status()
+    http.post(f"{server.base_url}/_mock/reset", json={}).raise_for_status()
     restored = http.get(url)
     assert restored.headers["etag"] == before.headers["etag"]
     assert restored.content == before.content

@@ -12,8 +12,8 @@ import pytest
 import requests
 
 from harness.cli import main
-from harness.cli.serve import _is_loopback
 from mockgithub import MockConfig, spawn_server
+from mockgithub.server import is_loopback
 from tests.mockgithub.conftest import REPO
 
 BENCH = Path(sys.executable).with_name("bench")
@@ -21,6 +21,7 @@ BENCH = Path(sys.executable).with_name("bench")
 
 def test_config_round_trip_and_validation(shared, http):
     url = f"{shared.base_url}/_mock/config"
+    http.headers.update(shared.control_headers())
     full = http.get(url).json()
     assert MockConfig().updated({**full, **{}}).to_dict() == full
     changed = http.post(url, json={"latency_ms": 0, "runs": 251}).json()
@@ -35,7 +36,8 @@ def test_config_round_trip_and_validation(shared, http):
 
 def test_stats_count_by_endpoint_status_and_bytes(serve, http):
     server = serve()
-    http.post(f"{server.base_url}/_mock/reset")
+    http.headers.update(server.control_headers())
+    http.post(f"{server.base_url}/_mock/reset", json={})
     http.get(f"{server.base_url}/repos/{REPO}/actions/runs")
     http.get(f"{server.base_url}/repos/{REPO}/nope")
     http.get(f"{server.base_url}/rate_limit")
@@ -121,5 +123,5 @@ def test_bench_serve_rejects_a_bad_fixture(tmp_path, capsys):
 
 
 def test_only_loopback_hosts_pass_without_a_warning():
-    assert _is_loopback("127.0.0.1") and _is_loopback("::1") and _is_loopback("localhost")
-    assert not _is_loopback("0.0.0.0") and not _is_loopback("example.org")
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("example.org")

@@ -81,4 +81,5 @@ def test_latency_decisions_follow_the_config():
 
 def test_control_requests_are_never_faulted():
     model = MockModel(MockConfig(error_rate=1.0))
-    assert model.handle(MockRequest("GET", "/_mock/stats")).status == 200
+    request = MockRequest("GET", "/_mock/stats", headers=model.control_access.headers())
+    assert model.handle(request).status == 200

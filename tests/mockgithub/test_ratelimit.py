@@ -122,5 +122,6 @@ def test_101_concurrent_requests_trip_the_concurrency_limit(serve):
 def test_reset_refills_buckets(serve, http):
     server = serve(rate_limit="2/3600")
     assert [hit(server, http).status_code for _ in range(3)] == [200, 200, 403]
-    http.post(f"{server.base_url}/_mock/reset", timeout=10).raise_for_status()
+    reset = f"{server.base_url}/_mock/reset"
+    http.post(reset, json={}, headers=server.control_headers(), timeout=10).raise_for_status()
     assert hit(server, http).headers["x-ratelimit-remaining"] == "1"
