@@ -32,6 +32,7 @@ from analyzer.counters import ApiCounters
 from analyzer.errors import AnalysisCancelled, ApiError, RateLimitError, RetriesExhausted
 from analyzer.ratelimit import RateLimiter, ServerQuota
 from analyzer.retry import SECONDARY_LIMIT_WAIT_S, Backoff, RetryBudget
+from analyzer.scope import cache_scope
 
 API_VERSION = "2022-11-28"
 MAX_RATE_LIMIT_WAITS = 5  # per request; each one already waited for a reset or retry-after
@@ -96,6 +97,8 @@ class GitHubClient:
         self.budget = RetryBudget(config.retry_budget)
         self.backoff = Backoff(config.rate_limit_delay)
         self._origin = _origin(config.api_url)
+        self._base = config.api_url.rstrip("/")
+        self._scope = cache_scope(config)
         self.session = _session(config)
 
     # -- public --------------------------------------------------------------
@@ -121,7 +124,7 @@ class GitHubClient:
                 raise ApiError(f"GET {_path_of(url)} answered 304 to an unconditional request")
             self.cache.revalidated(CacheLevel.API, key)
             return Page(entry.value["body"], entry.value["next"], True)
-        next_url = response.links.get("next", {}).get("url")
+        next_url = self._relative(response.links.get("next", {}).get("url"))
         if self.cache is not None:
             value = {"body": body, "next": next_url}
             etag, modified = response.headers.get("etag"), response.headers.get("last-modified")
@@ -248,11 +251,18 @@ class GitHubClient:
             raise ApiError(f"refusing to follow a link to another host ({_origin(url)})")
         return url
 
+    def _relative(self, url: str | None) -> str | None:
+        """``url`` without this API's base, so cached links outlive the host they came from."""
+        if url and url.startswith(self._base + "/"):
+            return url[len(self._base) :]
+        return url
+
     def _key(self, url: str, params: dict[str, Any] | None) -> str:
-        parts = urlsplit(url)
+        """The cache key of a GET: the API's identity, the credential's, path and query."""
+        parts = urlsplit(self._relative(url) or "/")
         merged = dict(parse_qsl(parts.query))
         merged.update({k: str(v) for k, v in (params or {}).items()})
-        return cache_key(CacheLevel.API, f"{parts.scheme}://{parts.netloc}{parts.path}", merged)
+        return cache_key(CacheLevel.API, parts.path, {"query": merged, **self._scope})
 
     def _check_stopped(self) -> None:
         if self._stop.is_set():

@@ -57,6 +57,8 @@ class Config:
     request_timeout_s: float = 30.0
     output_format: str = "console"
     log_level: str = "INFO"
+    # Not a knob: names the API in cache keys instead of ``api_url`` (see analyzer.scope).
+    api_identity: str = ""
 
     def __post_init__(self) -> None:
         for knob in KNOBS.values():

@@ -63,8 +63,10 @@ def _next_result(pending: deque[tuple[T, Future[R]]]) -> tuple[T, R]:
 
 
 def jobs_url(client: GitHubClient, repo: str, run: Run) -> str:
-    """The run's jobs endpoint: its ``jobs_url`` when given, else built from the id."""
-    return run.get("jobs_url") or f"/repos/{repo}/actions/runs/{run['id']}/jobs"
+    """The run's jobs endpoint, built from its id: the path GitHub's ``jobs_url`` names, but
+    under this client's API even when the listing came from a cache filled through another
+    host (the built-in mock is on a new port every run)."""
+    return f"/repos/{repo}/actions/runs/{run['id']}/jobs"
 
 
 def fetch_jobs(client: GitHubClient, repo: str, run: Run) -> list[Job]:

@@ -23,6 +23,7 @@ from analyzer.errors import ConfigError
 from analyzer.fetcher import runs_with_jobs
 from analyzer.output import render
 from analyzer.records import AnalysisResult, result_from_dict, result_to_dict
+from analyzer.scope import cache_scope
 
 CACHE_NAMESPACE = "analyzer"
 _REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
@@ -174,8 +175,9 @@ def _compute(repo: str, config: Config, client: GitHubClient) -> AnalysisResult:
 
 
 def _params(repo: str, config: Config) -> dict[str, object]:
-    # Stable parameters only: no timestamps (they destroyed the toolkit's hit rate), no token.
-    return {"repo": repo, "api": config.api_url, "limit": config.workflow_analysis_limit}
+    # Stable parameters only: no timestamps (they destroyed the toolkit's hit rate), no port of
+    # an ephemeral mock, and the credential only as a keyed hash (analyzer.scope).
+    return {"repo": repo, **cache_scope(config), "limit": config.workflow_analysis_limit}
 
 
 def _close(client: GitHubClient) -> None:

@@ -9,6 +9,8 @@ the command stays offline unless asked (GitHub Actions sets that variable on eve
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -28,8 +30,9 @@ from harness.errors import HarnessFailure, InputError, RunInterrupted
 
 CACHE_CHOICES = ("memory", "file", "redis", "none")
 MOCK_TOKEN = "bench-mock-token"  # any token: the mock grants it the authenticated limit
-# Against the private mock: no client-side pacing and an in-memory cache by default (a fresh
-# mock on a new port each time, so a persistent cache could never be hit again).
+# Against the private mock: no client-side pacing and an in-memory cache by default (nothing is
+# left behind unless asked; with --cache file or redis the entries are keyed on the mock's
+# settings, not its port, so the next run finds them).
 MOCK_DEFAULTS = {"RATE_LIMIT_REQUESTS_PER_MINUTE": 0, "CACHE_BACKEND": "memory"}
 
 
@@ -85,13 +88,15 @@ def run_analyze(
     configure_logging(config)
     if options.api_url:
         return AnalyzeOutcome(build_report(repo, config), config, config.api_url)
-    with _mock_for(repo, config.workflow_analysis_limit) as url:
-        mocked = config.updated(api_url=url, token=MOCK_TOKEN)
+    with _mock_for(repo, config.workflow_analysis_limit) as (url, identity):
+        mocked = config.updated(api_url=url, token=MOCK_TOKEN, api_identity=identity)
         return AnalyzeOutcome(build_report(repo, mocked), mocked, f"the mock at {url}")
 
 
 @contextlib.contextmanager
-def _mock_for(repo: str, limit: int) -> Iterator[str]:
+def _mock_for(repo: str, limit: int) -> Iterator[tuple[str, str]]:
+    """The mock serving ``repo``: its URL, and an identity for cache keys that names what it
+    serves (the same settings serve the same data), not the port it happens to get."""
     from mockgithub import MockConfig, MockServer  # imported only when the mock is wanted
 
     defaults = MockConfig()
@@ -101,8 +106,10 @@ def _mock_for(repo: str, limit: int) -> Iterator[str]:
         # Enough quota for the whole analysis: the mock is here to be analyzed, not to throttle.
         rate_limit=f"{max(5000, 2 * limit + 100)}/3600",
     )
+    settings = json.dumps(config.to_dict(), sort_keys=True).encode()
+    identity = f"mockgithub:{hashlib.sha256(settings).hexdigest()[:16]}"
     with MockServer(config) as url:
-        yield url
+        yield url, identity
 
 
 @click.command("analyze")
