@@ -16,14 +16,16 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import harness
 from harness.environment import git_info
 from harness.errors import InputError
-from harness.isolation import WorkerSetup
-from harness.results import RunResult
+from harness.git import GitError, run_git
+from harness.job import Job
+from harness.meta import Against, GitInfo
+from harness.records import RunResult, Side
 from harness.runner import (
     Progress,
     Recorder,
@@ -32,8 +34,10 @@ from harness.runner import (
     execute,
     new_run_id,
     plan,
+    rounds_of,
     run_metadata,
     started_fixtures,
+    worker_setup,
 )
 from harness.suite import CaseRef, import_suites
 
@@ -50,20 +54,11 @@ class AgainstRun:
     current_path: Path
 
 
-def _git(repo: Path, *args: str) -> str:
-    done = subprocess.run(
-        ["git", *args], cwd=repo, capture_output=True, text=True, timeout=120, check=False
-    )
-    if done.returncode != 0:
-        raise InputError(f"git {' '.join(args[:2])}: {done.stderr.strip() or 'failed'}")
-    return done.stdout.strip()
-
-
 def commit_of(repo: Path, rev: str) -> str:
     """The full hash of the commit REV names in ``repo``; an input error if it names none."""
     try:
-        return _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    except InputError:
+        return run_git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+    except GitError:
         raise InputError(f"--against: {rev!r} is not a commit in {repo}") from None
 
 
@@ -74,7 +69,10 @@ def worktree(repo: Path, rev: str) -> Iterator[tuple[Path, str]]:
     holder = Path(tempfile.mkdtemp(prefix="bench-against-"))
     tree = holder / "tree"
     try:
-        _git(repo, "worktree", "add", "--detach", "--quiet", str(tree), commit)
+        try:
+            run_git(repo, "worktree", "add", "--detach", "--quiet", str(tree), commit)
+        except GitError as exc:
+            raise InputError(f"--against: {exc}") from None
         yield tree, commit
     finally:
         if tree.exists():
@@ -118,20 +116,19 @@ def plan_in(path_dir: Path, options: RunOptions) -> list[CaseRef]:
 
 def interleave(
     base: Recorder,
-    base_cases: list[CaseRef],
+    base_rounds: list[list[Job]],
     current: Recorder,
-    cases: list[CaseRef],
-    rounds: int = 1,
-) -> list[tuple[Recorder, CaseRef]]:
-    """A B for one case, B A for the next, and the other way round in the next round (one
-    round per worker process); cases only the current tree has run alone."""
-    by_id = {case.id: case for case in base_cases}
-    schedule: list[tuple[Recorder, CaseRef]] = []
-    for k in range(rounds):
-        for i, case in enumerate(cases):
-            pair = [(current, case)]
-            if case.id in by_id:
-                pair.append((base, by_id[case.id]))
+    rounds: list[list[Job]],
+) -> list[tuple[Recorder, Job]]:
+    """A B for one job, B A for the next, and the other way round in the next round (one
+    round per worker process); jobs only the current tree has run alone."""
+    schedule: list[tuple[Recorder, Job]] = []
+    for k, (jobs, base_jobs) in enumerate(zip(rounds, base_rounds, strict=True)):
+        by_key = {job.key: job for job in base_jobs}
+        for i, job in enumerate(jobs):
+            pair = [(current, job)]
+            if job.key in by_key:
+                pair.append((base, by_key[job.key]))
             schedule.extend(pair if (i + k) % 2 else pair[::-1])
     return schedule
 
@@ -145,27 +142,36 @@ def run_against(
     with worktree(repo, rev) as (tree, commit), started_fixtures(package) as (fixtures, env):
         path_dir = overlay(tree, tree.parent / "path")
         base_cases = plan_in(path_dir, options)
-        meta = run_metadata(options, fixtures, len(cases))
-        against = {"rev": rev, "commit": commit}
+        if not cases and not base_cases and options.shard is None:
+            raise InputError("--against: no benchmark to run on either side")
+        meta = run_metadata(options, fixtures, cases)
         base_id = current_id = new_run_id()
         while current_id == base_id:  # ids have microseconds; two calls can still meet
             current_id = new_run_id()
-        base_meta = {**meta, "git": git_info(tree), "role": "base", "against": against}
-        current_meta = {**meta, "against": {**against, "base_run_id": base_id}}
-        base = Recorder(
-            RunResult(base_id, {**base_meta, "planned_benchmarks": len(base_cases)}),
-            options.results_dir / f"{base_id}.json",
-            WorkerSetup(
-                path_dir / options.suites_root.name, package, options.settings,
-                options.max_rss_mb, {**env, "PYTHONPATH": str(path_dir)}, cwd=path_dir,
-            ),
+        base_meta = replace(
+            meta,
+            git=GitInfo(**git_info(tree)),
+            role="base",
+            against=Against(rev, commit),
+            planned_benchmarks=len(base_cases),
+            planned_ids=tuple(c.id for c in base_cases),
+        )
+        current_meta = replace(meta, against=Against(rev, commit, base_id))
+        base_setup = worker_setup(
+            options, package, {**env, "PYTHONPATH": str(path_dir)},
+            suites_root=path_dir / options.suites_root.name, cwd=path_dir,
         )  # fmt: skip
+        base = Recorder(
+            RunResult(base_id, base_meta), options.results_dir / f"{base_id}.json", base_setup
+        )
         current = Recorder(
             RunResult(current_id, current_meta),
             options.results_dir / f"{current_id}.json",
-            WorkerSetup(options.suites_root, package, options.settings, options.max_rss_mb, env),
+            worker_setup(options, package, env),
         )
-        schedule = interleave(base, base_cases, current, cases, options.processes)
+        schedule = interleave(
+            base, rounds_of(base_cases, options, Side.BASE), current, rounds_of(cases, options)
+        )
         execute([base, current], schedule, fixtures, progress or Silent())
         base.finish()
         current.finish()

@@ -22,7 +22,6 @@ import itertools
 import json
 import os
 import re
-import subprocess
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -31,7 +30,10 @@ from typing import Any
 from harness.asvseries import Point, Series, merge_entries, series_of
 from harness.atomic import write_atomic
 from harness.errors import BenchError, HarnessFailure, InputError
-from harness.results import RunResult, load
+from harness.git import try_git
+from harness.meta import MachineInfo
+from harness.records import RunResult
+from harness.results import load
 
 DEFAULT_ASV_DIR = Path(".asv")
 ENV_NAME = "bench"
@@ -66,13 +68,13 @@ def record(
 
     commit = _commit_of(run, allow_dirty)
     results_dir = asv_dir / "results"
-    params = _save_machine(results_dir, run.meta.get("machine") or {}, machine)
+    params = _save_machine(results_dir, run.meta.machine, machine)
     python = _python_of(run)
-    date = _commit_date(repo or Path.cwd(), commit) or _js_time(run.meta.get("start_time"))
+    date = _commit_date(repo or Path.cwd(), commit) or _js_time(run.meta.start_time)
     results = Results({**params, "python": python}, {}, commit, date, python, ENV_NAME, {})
     results.load_data(str(results_dir))
     series = series_of(run)
-    started = _parse_time(run.meta.get("start_time"))
+    started = _parse_time(run.meta.start_time)
     for one in series:
         one = _with_earlier(results, one)
         results.add_result(
@@ -127,11 +129,11 @@ def write_benchmarks_json(asv_dir: Path) -> Path:
 
 
 def _commit_of(run: RunResult, allow_dirty: bool) -> str:
-    git = run.meta.get("git") or {}
-    commit = git.get("commit")
+    git = run.meta.git
+    commit = git.commit
     if not commit:
         raise NotRecordable(f"run {run.run_id} has no git commit: not recorded")
-    if git.get("dirty") and not allow_dirty:
+    if git.dirty and not allow_dirty:
         raise NotRecordable(
             f"run {run.run_id} ran on a working tree with uncommitted changes: not recorded "
             "(bench publish --include-dirty records it anyway)"
@@ -139,8 +141,8 @@ def _commit_of(run: RunResult, allow_dirty: bool) -> str:
     return str(commit)
 
 
-def _machine_name(meta_machine: dict[str, Any], override: str | None) -> str:
-    name = override or os.environ.get(MACHINE_ENV) or str(meta_machine.get("hostname") or "")
+def _machine_name(meta_machine: MachineInfo, override: str | None) -> str:
+    name = override or os.environ.get(MACHINE_ENV) or meta_machine.hostname or ""
     name = re.sub(r"[^A-Za-z0-9._-]", "-", name).strip(".-")
     if not name:
         raise NotRecordable("no machine name: the run has no hostname; pass a machine name")
@@ -148,7 +150,7 @@ def _machine_name(meta_machine: dict[str, Any], override: str | None) -> str:
 
 
 def _save_machine(
-    results_dir: Path, meta_machine: dict[str, Any], override: str | None
+    results_dir: Path, meta_machine: MachineInfo, override: str | None
 ) -> dict[str, str]:
     """The machine's asv parameters; a machine's first description sticks, as in asv."""
     from asv import util
@@ -165,11 +167,11 @@ def _save_machine(
     machine = Machine()
     machine.__dict__.update(
         machine=name,
-        os=str(meta_machine.get("os", "")),
-        arch=str(meta_machine.get("arch", "")),
-        cpu=str(meta_machine.get("cpu_model", "")),
-        num_cpu=str(meta_machine.get("cores", "")),
-        ram=str(meta_machine.get("memory_bytes", "")),
+        os=meta_machine.os or "",
+        arch=meta_machine.arch or "",
+        cpu=meta_machine.cpu_model or "",
+        num_cpu=str(meta_machine.cores or ""),
+        ram=str(meta_machine.memory_bytes or ""),
     )
     machine.save(str(results_dir))
     return dict(machine.__dict__)
@@ -177,21 +179,14 @@ def _save_machine(
 
 def _python_of(run: RunResult) -> str:
     # major.minor, as asv names an environment's Python: a patch release keeps the same graph
-    version = str((run.meta.get("python") or {}).get("version") or "")
+    version = run.meta.python.version or ""
     return ".".join(version.split(".")[:2]) or "unknown"
 
 
 def _commit_date(repo: Path, commit: str) -> int | None:
     """The commit's date as a JavaScript timestamp (asv's unit), or None if git cannot tell."""
-    try:
-        done = subprocess.run(
-            ["git", "show", "-s", "--format=%ct", commit],
-            cwd=repo, capture_output=True, text=True, timeout=10, check=False,
-        )  # fmt: skip
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    text = done.stdout.strip()
-    return int(text) * 1000 if done.returncode == 0 and text.isdigit() else None
+    text = try_git(repo, "show", "-s", "--format=%ct", commit) or ""
+    return int(text) * 1000 if text.isdigit() else None
 
 
 def _parse_time(text: Any) -> datetime:

@@ -26,7 +26,7 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Any
 
-from harness.results import BenchmarkResult, Metric, RunResult
+from harness.records import BenchmarkResult, Kind, Metric, RunResult
 
 KINDS = {"time": "time", "track": "track", "peakmem": "peakmem", "mem": "mem"}
 # asv's type and unit of a series whose benchmark failed everywhere (no metric to read them from).
@@ -121,7 +121,7 @@ def combination(bench: BenchmarkResult) -> tuple[str, ...]:
 def point_of(metric: Metric) -> Point:
     if not metric.samples:
         return Point(None)
-    if metric.kind == "exact":
+    if metric.kind is Kind.EXACT:
         median = metric.summary.get("median")
         value = float(median) if median is not None else statistics.median(metric.samples)
         return Point(value)
@@ -158,7 +158,7 @@ def _mark_unmeasured(
     found: dict[str, Series], bench: BenchmarkResult, combo: tuple[str, ...]
 ) -> None:
     """A failed case is None and a skipped one NaN in its benchmark's primary series (as asv)."""
-    if bench.status == "ok":
+    if bench.ok:
         return
     name = bench.name
     if name not in found:

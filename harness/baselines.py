@@ -6,7 +6,8 @@ import re
 from pathlib import Path
 
 from harness.errors import InputError
-from harness.results import RunResult, load, save
+from harness.records import RunResult
+from harness.results import load, save
 
 NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 

@@ -20,8 +20,7 @@ from scipy.stats import beta
 
 from harness.compare import Comparison, Policy, Status, confirm, judge
 from harness.errors import InputError
-from harness.results import BenchmarkResult, Metric, RunResult
-from harness.stats import summarize
+from harness.records import BenchmarkResult, Direction, Kind, Metric, RunResult
 
 DEFAULT_SLOWDOWN = 0.20
 DEFAULT_MAX_PAIRS = 400
@@ -93,14 +92,14 @@ def _slowed_bench(bench: BenchmarkResult, factor: float) -> BenchmarkResult:
 
 
 def _slowed_metric(metric: Metric, factor: float) -> Metric:
-    scale = factor if metric.direction == "lower" else 1.0 / factor
-    samples = tuple(x * scale for x in metric.samples)
-    return replace(metric, samples=samples, summary=summarize(samples))
+    scale = factor if metric.direction is Direction.LOWER else 1.0 / factor
+    runs = tuple(replace(r, samples=tuple(x * scale for x in r.samples)) for r in metric.runs)
+    return replace(metric, runs=runs)
 
 
 def common_ids(runs: Sequence[RunResult]) -> tuple[str, ...]:
     """Benchmarks measured successfully in every run."""
-    ok = [{b.id for b in r.benchmarks if b.status == "ok"} for r in runs]
+    ok = [{b.id for b in r.benchmarks if b.ok} for r in runs]
     first = [b.id for b in runs[0].benchmarks]
     return tuple(i for i in first if all(i in s for s in ok))
 
@@ -154,8 +153,8 @@ def process_split(
 
 
 def _processes_of(metric: Metric, chosen: frozenset[int], keep: bool, used: int | None) -> Metric:
-    groups = [g for k, g in enumerate(metric.by_process()[:used]) if (k in chosen) == keep]
-    return metric.regrouped(groups)
+    runs = tuple(r for k, r in enumerate(metric.runs[:used]) if (k in chosen) == keep)
+    return replace(metric, runs=runs)
 
 
 def split_designs(
@@ -167,7 +166,7 @@ def split_designs(
     one of each pair to the baseline, as ``--against`` measures the two sides one after the
     other in every round. Spares for confirmation are halves of the other runs.
     """
-    counts = {len(m.by_process()) for r in runs for b in r.benchmarks for m in b.metrics}
+    counts = {len(m.runs) for r in runs for b in r.benchmarks for m in b.metrics}
     if not counts or min(counts) < 2:
         raise InputError("--split needs runs measured with --processes 2 or more")
     pairs_per_run = min(counts) // 2
@@ -205,17 +204,19 @@ def _tally(tally: Tally, comparison: Comparison) -> Tally:
     sampled, exact, uncertain = tally.sampled, tally.exact, tally.uncertain
     time = tally.time
     for v in comparison.verdicts:
-        if v.kind == "sampled":
+        if v.kind is Kind.SAMPLED:
             sampled = sampled.add(v.status is Status.REGRESSED)
             uncertain = uncertain.add(v.status is Status.UNCERTAIN)
             if v.metric == "time":
                 time = time.add(v.status is Status.REGRESSED)
-        elif v.kind == "exact" and v.baseline_median:  # a zero counter cannot grow by 20%
+        elif v.kind is Kind.EXACT and v.baseline_median:  # a zero counter cannot grow by 20%
             exact = exact.add(v.status is Status.REGRESSED)
     # Per benchmark: does any of its time (sampled) metrics regress? Counters are counted apart.
     benchmarks, by_benchmark = tally.benchmarks, dict(tally.by_benchmark)
     for bench_id in comparison.benchmark_ids():
-        timed = [v for v in comparison.verdicts if v.benchmark == bench_id and v.kind == "sampled"]
+        timed = [
+            v for v in comparison.verdicts if v.benchmark == bench_id and v.kind is Kind.SAMPLED
+        ]
         if timed:
             hit = any(v.status is Status.REGRESSED for v in timed)
             benchmarks = benchmarks.add(hit)
@@ -276,7 +277,7 @@ def measured_run_noise(runs: Sequence[RunResult], metric: str = "time") -> dict[
     found: dict[str, list[float]] = {}
     for run in runs:
         for bench in run.benchmarks:
-            m = bench.metric(metric) if bench.status == "ok" else None
+            m = bench.metric(metric) if bench.ok else None
             if m is not None and m.samples and min(m.samples) > 0:
                 found.setdefault(bench.id, []).append(float(np.log(np.median(m.samples))))
     return {k: float(np.std(v, ddof=1)) for k, v in found.items() if len(v) > 1}

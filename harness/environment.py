@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import platform
 import socket
-import subprocess
 import sys
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 import psutil
+
+from harness.git import try_git
 
 PACKAGES = ("bench", "requests", "orjson", "click", "rich", "psutil", "scipy", "numpy", "asv")
 
@@ -54,21 +55,13 @@ def package_versions() -> dict[str, str]:
     return versions
 
 
-def _git(*args: str, cwd: Path) -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=10, check=False
-        )
-    except (OSError, subprocess.TimeoutExpired):
-        return None
-    return done.stdout.strip() if done.returncode == 0 else None
-
-
 def git_info(cwd: Path) -> dict[str, Any]:
-    """Commit, branch and dirty flag of the checkout at ``cwd`` (nulls outside git)."""
-    status = _git("status", "--porcelain", "--untracked-files=no", cwd=cwd)
+    """Commit, its subject, branch and dirty flag of the checkout at ``cwd`` (nulls outside
+    git)."""
+    status = try_git(cwd, "status", "--porcelain", "--untracked-files=no")
     return {
-        "commit": _git("rev-parse", "HEAD", cwd=cwd),
-        "branch": _git("rev-parse", "--abbrev-ref", "HEAD", cwd=cwd),
+        "commit": try_git(cwd, "rev-parse", "HEAD"),
+        "branch": try_git(cwd, "rev-parse", "--abbrev-ref", "HEAD"),
         "dirty": bool(status) if status is not None else None,
+        "subject": try_git(cwd, "log", "-1", "--format=%s"),
     }

@@ -9,7 +9,7 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from harness.results import Metric, RunResult
+from harness.records import Kind, Metric, RunResult
 
 UNIT_SCALES = {
     "s": ((1e-6, "µs"), (1e-3, "ms"), (1.0, "s")),
@@ -51,7 +51,7 @@ def plain_text(renderable: RenderableType, min_width: int = LOG_MIN_WIDTH) -> st
 
 def _spread(metric: Metric) -> str:
     s = metric.summary
-    if metric.kind == "exact" or not s.get("n"):
+    if metric.kind is Kind.EXACT or not s.get("n"):
         return ""
     cv = s["stdev"] / s["mean"] if s["mean"] else 0.0
     return f"±{cv:.1%}"
@@ -64,7 +64,7 @@ def run_table(run: RunResult) -> Table:
         left = column == "benchmark"
         table.add_column(column, justify="left" if left else "right", overflow="fold")
     for bench in run.benchmarks:
-        if bench.status != "ok" or not bench.metrics:
+        if not bench.ok or not bench.metrics:
             colour = "red" if bench.status == "failed" else "yellow"
             table.add_row(Text(bench.id), f"[{colour}]{bench.status}[/{colour}]", "", "", "", "")
             continue

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from harness.results import RunResult
+from harness.records import RunResult
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -23,10 +23,10 @@ def to_dataframe(runs: RunResult | Iterable[RunResult]) -> pd.DataFrame:
     runs = [runs] if isinstance(runs, RunResult) else list(runs)
     rows: list[tuple[Any, ...]] = []
     for run in runs:
-        commit = (run.meta.get("git") or {}).get("commit")
+        commit = run.meta.commit
         for bench in run.benchmarks:
             base = (run.run_id, commit, bench.id, bench.name)
-            if bench.status != "ok":
+            if not bench.ok:
                 rows.append((*base, None, None, None, None, bench.status, None, None))
             for m in bench.metrics:
                 for i, value in enumerate(m.samples):

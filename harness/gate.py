@@ -17,7 +17,9 @@ from harness.against import commit_of, run_against
 from harness.baselines import resolve
 from harness.compare import Comparison, Policy, confirm, judge
 from harness.errors import InputError
-from harness.results import RunResult, save
+from harness.meta import Confirmation
+from harness.records import RunResult
+from harness.results import save
 from harness.runner import Progress, RunOptions, Silent, plan, run
 
 CONFIRM_DIR = "confirm"
@@ -86,11 +88,7 @@ def _keep_pooled(comparison: Comparison, pooled: RunResult, path: Path) -> RunRe
     """Rewrite a run's file with the samples confirmation added (if it added any)."""
     if not comparison.rounds:
         return pooled
-    meta = {
-        **pooled.meta,
-        "confirmation": {"rounds": comparison.rounds, "remeasured": list(comparison.remeasured)},
-    }
-    kept = replace(pooled, meta=meta)
+    kept = pooled.with_meta(confirmation=Confirmation(comparison.rounds, comparison.remeasured))
     save(kept, path)
     return kept
 

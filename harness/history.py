@@ -18,7 +18,8 @@ import pandas as pd
 from scipy.stats import mannwhitneyu
 
 from harness.errors import InputError
-from harness.results import RunResult, load
+from harness.records import RunResult
+from harness.results import load
 
 COLUMNS = ["run_id", "start_time", "commit", "status", "n", "median", "ci_low", "ci_high"]
 
@@ -37,13 +38,13 @@ def _row(
     if bench is None:
         return None
     found = bench.metric(metric)
-    samples = found.samples if found is not None and bench.status == "ok" else ()
+    samples = found.samples if found is not None and bench.ok else ()
     summary = found.summary if found is not None else {}
     row = {
         "run_id": run.run_id,
-        "start_time": run.meta.get("start_time"),
-        "commit": ((run.meta.get("git") or {}).get("commit") or "")[:12],
-        "status": bench.status if found is not None or bench.status != "ok" else "no metric",
+        "start_time": run.meta.start_time or None,
+        "commit": (run.meta.commit or "")[:12],
+        "status": bench.status if found is not None or not bench.ok else "no metric",
         "n": len(samples),
         "median": float(np.median(samples)) if samples else math.nan,
         "ci_low": summary.get("ci_low", math.nan) if samples else math.nan,

@@ -1,23 +1,32 @@
-"""One case in one fresh worker process: spawn, supervise (timeout, memory cap), collect."""
+"""One job in one fresh worker process: spawn, supervise (timeout, memory cap), collect.
+
+The worker gets its task on stdin and writes its reply to an inherited file descriptor; both
+are anonymous temporary files, and its stderr another, so a run killed at any moment leaves no
+files behind. The worker leads a process group of its own and is told to stop if the run dies
+(Linux's parent-death signal): it then takes its whole group, children included, down with it.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import psutil
 
+from harness import codec
+from harness.job import Job, Task
+from harness.lifetime import die_with_parent
 from harness.measure import SampleSettings
-from harness.results import BenchmarkResult, Metric
-from harness.stats import summarize
-from harness.suite import CaseRef
+from harness.records import BenchmarkResult, Status
 
 
 @dataclass(frozen=True)
@@ -30,69 +39,72 @@ class WorkerSetup:
     max_rss_mb: float
     env: dict[str, str] = field(default_factory=dict)
     cwd: Path | None = None
+    quick: bool = False
 
 
-def run_case(case: CaseRef, setup: WorkerSetup) -> BenchmarkResult:
-    """Measure one case in a fresh worker process; failures become failed results."""
-    job = {
-        "suites_root": str(setup.suites_root.resolve()),
-        "suites_package": setup.package,
-        "module": case.module,
-        "class_name": case.class_name,
-        "method": case.method,
-        "kind": case.kind,
-        "param_index": list(case.param_index),
-        "settings": vars(setup.settings),
-    }
+def run_job(job: Job, setup: WorkerSetup) -> list[BenchmarkResult]:
+    """Measure ``job`` in a fresh worker process: one result per case, failures included."""
+    task = Task(job, str(setup.suites_root.resolve()), setup.package, setup.settings, setup.quick)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="bench-worker-") as tmp:
-        cap = case.max_rss_mb or setup.max_rss_mb
-        outcome = _run_worker(job, Path(tmp), setup, case.timeout_s, cap)
+    outcome = _run_worker(task, setup, job.timeout_s, job.max_rss_mb(setup.max_rss_mb))
     elapsed = time.perf_counter() - started
-    if outcome.get("status") != "ok":
-        status = "skipped" if outcome.get("status") == "skipped" else "failed"
-        return BenchmarkResult(
-            case.id, case.name, case.params, status, error=outcome["error"], duration_s=elapsed
-        )
-    metrics = tuple(_metric(m) for m in outcome["metrics"])
-    timeline = tuple(outcome.get("memory_timeline") or ())
-    return BenchmarkResult(
-        case.id, case.name, case.params, "ok", metrics, duration_s=elapsed, memory_timeline=timeline
-    )
-
-
-def _metric(raw: dict[str, Any]) -> Metric:
-    samples = tuple(raw["samples"])
-    fields = {k: v for k, v in raw.items() if k != "samples"}
-    return Metric(**fields, samples=samples, summary=summarize(samples), processes=(len(samples),))
+    if isinstance(outcome, str):
+        return [
+            BenchmarkResult(
+                c.id, c.name, c.params, Status.FAILED, error=outcome, duration_s=elapsed
+            )
+            for c in job.cases
+        ]
+    # One case: the parent's clock, worker start-up included; a batch keeps pytest's per test.
+    return [replace(r, duration_s=elapsed) for r in outcome] if len(outcome) == 1 else outcome
 
 
 def _run_worker(
-    job: dict[str, Any], tmp: Path, setup: WorkerSetup, timeout_s: float, max_rss_mb: float
-) -> dict[str, Any]:
-    job_path, out_path, err_path = tmp / "job.json", tmp / "out.json", tmp / "stderr.txt"
-    job_path.write_text(json.dumps(job))
-    command = [sys.executable, "-m", "harness.worker", str(job_path), str(out_path)]
-    with err_path.open("wb") as stderr:
+    task: Task, setup: WorkerSetup, timeout_s: float, max_rss_mb: float
+) -> list[BenchmarkResult] | str:
+    """The worker's results, or why there are none."""
+    with (
+        tempfile.TemporaryFile() as task_file,
+        tempfile.TemporaryFile() as reply,
+        tempfile.TemporaryFile() as stderr,
+    ):
+        task_file.write(json.dumps(task.to_dict()).encode())
+        task_file.seek(0)
+        command = [sys.executable, "-m", "harness.worker", "-", str(reply.fileno())]
         process = subprocess.Popen(
             command,
             env={**os.environ, **setup.env},
             cwd=setup.cwd,
+            stdin=task_file,
             stdout=subprocess.DEVNULL,
             stderr=stderr,
-            stdin=subprocess.DEVNULL,
+            pass_fds=(reply.fileno(),),
+            start_new_session=True,
+            preexec_fn=die_with_parent(os.getpid()),
         )
         failure = _supervise(process, timeout_s, max_rss_mb)
-    if failure:
-        return {"status": "failed", "error": failure}
-    if not out_path.exists():
-        tail = err_path.read_text(errors="replace").strip().splitlines()[-1:] or ["no output"]
-        return {
-            "status": "failed",
-            "error": f"worker exited with code {process.returncode}: {tail[0]}",
-        }
-    outcome: dict[str, Any] = json.loads(out_path.read_text())
-    return outcome
+        if failure:
+            return failure
+        return _reply(reply, stderr, process.returncode, len(task.job.cases))
+
+
+def _reply(
+    reply: IO[bytes], stderr: IO[bytes], code: int, expected: int
+) -> list[BenchmarkResult] | str:
+    reply.seek(0)
+    data = reply.read()
+    if not data:
+        stderr.seek(0)
+        lines = stderr.read().decode(errors="replace").strip().splitlines()
+        return f"worker exited with code {code}: {(lines[-1:] or ['no output'])[0]}"
+    try:
+        raw: Any = json.loads(data)
+        results = [codec.decode_benchmark(r, f"results[{i}]") for i, r in enumerate(raw["results"])]
+    except (ValueError, KeyError, TypeError) as exc:
+        return f"worker sent an unreadable reply ({exc})"
+    if len(results) != expected:
+        return f"worker sent {len(results)} results for {expected} cases"
+    return results
 
 
 def _supervise(process: subprocess.Popen[bytes], timeout_s: float, max_rss_mb: float) -> str | None:
@@ -109,9 +121,10 @@ def _supervise(process: subprocess.Popen[bytes], timeout_s: float, max_rss_mb: f
                 _kill(process)
                 return f"memory cap exceeded: RSS {rss:.0f} MB > {max_rss_mb:g} MB"
             time.sleep(0.02)
-    except KeyboardInterrupt:
+    except BaseException:
         _kill(process)
         raise
+    _kill_group(process.pid)  # whatever the worker started and left running
     return None
 
 
@@ -123,5 +136,11 @@ def _rss_mb(process: psutil.Process) -> float:
 
 
 def _kill(process: subprocess.Popen[bytes]) -> None:
+    _kill_group(process.pid)
     process.kill()
     process.wait()
+
+
+def _kill_group(pgid: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(pgid, signal.SIGKILL)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -130,17 +129,10 @@ def peak_rss_of(func: Callable[[], Any]) -> tuple[int, list[float]]:
     return peak, [round(v, 3) for v in timeline]
 
 
-def deep_size(obj: Any, seen: set[int] | None = None) -> int:
-    """Approximate bytes held by ``obj`` and what it references (asv's ``mem_`` metric)."""
-    seen = seen if seen is not None else set()
-    if id(obj) in seen:
-        return 0
-    seen.add(id(obj))
-    size = sys.getsizeof(obj)
-    if isinstance(obj, dict):
-        size += sum(deep_size(k, seen) + deep_size(v, seen) for k, v in obj.items())
-    elif isinstance(obj, list | tuple | set | frozenset):
-        size += sum(deep_size(item, seen) for item in obj)
-    elif hasattr(obj, "__dict__"):
-        size += deep_size(vars(obj), seen)
-    return size
+def mem_size(obj: Any) -> int:
+    """Bytes held by ``obj`` and everything it references: asv's ``mem_`` metric, measured as
+    asv measures it (pympler's ``asizeof``), so one suite gives one number under both tools."""
+    from pympler import asizeof
+
+    size: Callable[[Any], int] = asizeof.asizeof
+    return int(size(obj))

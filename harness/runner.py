@@ -1,24 +1,36 @@
-"""Orchestration of a run: start fixtures, one worker process per case, save after each case."""
+"""Orchestration of a run: plan the cases, start fixtures, one worker process per job, save
+after each job.
+
+A plan is every asv case of the selected suites plus the micro cases (pytest-benchmark tests
+under ``suites/micro``), filtered by ``-b``, ``--shard`` and ids alike. Cases are cut into jobs
+(``harness.job``): one per asv case, one for all micro cases. With ``--processes N`` the
+schedule runs N rounds, process k of every job in round k, so a case's processes are spread
+over the run.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from harness import __version__
 from harness.environment import git_info, machine_info, package_versions, python_info
-from harness.errors import RunInterrupted
+from harness.errors import InputError, RunInterrupted
 from harness.fixtures import RunFixture, load_fixtures
-from harness.isolation import WorkerSetup, run_case
+from harness.isolation import WorkerSetup, run_job
+from harness.job import Job, jobs_of
 from harness.measure import SampleSettings
-from harness.micro import run_micro
-from harness.results import BenchmarkResult, RunResult, save
-from harness.shard import Shard, select_shard, shard_of
-from harness.suite import CaseRef, discover, import_suites, select
+from harness.meta import RunMeta
+from harness.micro import MICRO, collect
+from harness.records import BenchmarkResult, RunResult, Side
+from harness.results import save
+from harness.shard import Shard, select_shard
+from harness.suite import CaseRef, discover, ignored_warnings, import_suites, select
 
 DEFAULT_MAX_RSS_MB = 400
 
@@ -38,6 +50,7 @@ class RunOptions:
     ids: tuple[str, ...] = ()  # only these case ids (re-measuring suspects)
     command: tuple[str, ...] = ()
     processes: int = 1  # worker processes per case, each taking settings.samples samples
+    first_round: int = 0  # the round number of the first process (confirmation continues)
 
 
 class Progress(Protocol):
@@ -68,29 +81,29 @@ class Silent:
 
 
 class Recorder:
-    """One result file being built: every finished case is saved at once, atomically."""
+    """One result file being built: every finished job is saved at once, atomically."""
 
     def __init__(self, result: RunResult, path: Path, setup: WorkerSetup) -> None:
         self.result, self.path, self.setup = result, path, setup
         save(result, path)
 
-    def add(self, outcome: BenchmarkResult) -> None:
-        """Record a finished case, or one more worker process of a case already recorded."""
-        self.result = self.result.with_process(outcome)
+    def add(self, outcomes: Sequence[BenchmarkResult]) -> None:
+        """Record finished cases, or more worker processes of cases already recorded."""
+        for outcome in outcomes:
+            self.result = self.result.with_outcome(outcome)
         save(self.result, self.path)
 
     def given_up(self, case_id: str) -> BenchmarkResult | None:
         """The case's result if an earlier process of it failed or was skipped."""
-        known = next((b for b in self.result.benchmarks if b.id == case_id), None)
-        return known if known is not None and known.status != "ok" else None
+        known = self.result.benchmark(case_id)
+        return known if known is not None and not known.ok else None
 
     def finish(self) -> None:
-        self.result = self.result.finished({"end_time": now()})
+        self.result = self.result.finished(now())
         save(self.result, self.path)
 
     def interrupted(self) -> None:
-        meta = {**self.result.meta, "end_time": now(), "interrupted": True}
-        self.result = replace(self.result, meta=meta)
+        self.result = self.result.with_meta(end_time=now(), interrupted=True)
         save(self.result, self.path)
 
 
@@ -103,17 +116,40 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
-MICRO = "micro"  # pytest-benchmark suites under suites/micro, run by pytest, not by workers
+def select_cases(
+    suites_root: Path,
+    suites: Sequence[str] = (),
+    pattern: str | None = None,
+    quick: bool = False,
+    shard: str | None = None,
+    ids: Sequence[str] = (),
+) -> list[CaseRef]:
+    """The cases of the suites at ``suites_root`` that a run so configured measures, in order:
+    asv cases, then micro cases (when every suite, or ``micro``, is asked for)."""
+    from harness.shard import parse_shard
+
+    named = tuple(s for s in suites if s != MICRO)
+    asv = select(discover(suites_root), named, pattern, quick) if named or not suites else []
+    refs = [CaseRef.of(case) for case in asv]
+    wants_micro = not ids or any(i.startswith(f"{MICRO}.") for i in ids)
+    if (not suites or MICRO in suites) and wants_micro:
+        regex = re.compile(pattern) if pattern else None  # select() has checked it
+        refs += [c for c in collect(suites_root) if regex is None or regex.search(c.id)]
+    if shard:
+        refs = select_shard(refs, parse_shard(shard))
+    return [r for r in refs if not ids or r.id in ids]
 
 
 def plan(options: RunOptions) -> list[CaseRef]:
-    """The cases a run with ``options`` would measure, in order (micro suites aside)."""
-    named = tuple(s for s in options.suites if s != MICRO)
-    if options.suites and not named:
-        return []
-    cases = select(discover(options.suites_root), named, options.pattern, options.quick)
-    cases = select_shard(cases, options.shard) if options.shard else cases
-    return [CaseRef.of(c) for c in cases if not options.ids or c.id in options.ids]
+    """The cases a run with ``options`` would measure, in order."""
+    return select_cases(
+        options.suites_root,
+        options.suites,
+        options.pattern,
+        options.quick,
+        str(options.shard) if options.shard else None,
+        options.ids,
+    )
 
 
 @contextmanager
@@ -132,30 +168,21 @@ def started_fixtures(package: str) -> Iterator[tuple[list[RunFixture], dict[str,
 
 def execute(
     recorders: list[Recorder],
-    schedule: list[tuple[Recorder, CaseRef]],
+    schedule: list[tuple[Recorder, Job]],
     fixtures: list[RunFixture],
     progress: Progress,
 ) -> None:
-    """Measure each (recorder, case) in order, resetting the fixtures before every case.
+    """Measure each (recorder, job) in order, resetting the fixtures before every job.
 
-    A case may appear several times (one entry per worker process); once one of its processes
+    A case may appear in several jobs (one per worker process); once one of its processes
     failed or was skipped, its later ones are not run. Ctrl-C keeps what finished: every
     recorder's file is marked interrupted. The caller marks the recorders finished once it has
     nothing more to add.
     """
-    progress.started(len(schedule))
+    progress.started(sum(len(job.cases) for _, job in schedule))
     try:
-        for recorder, case in schedule:
-            progress.case_started(case)
-            known = recorder.given_up(case.id)
-            if known is not None:
-                progress.case_finished(case, known)
-                continue
-            for fixture in fixtures:
-                fixture.reset()
-            outcome = run_case(case, recorder.setup)
-            recorder.add(outcome)
-            progress.case_finished(case, outcome)
+        for recorder, job in schedule:
+            _execute_one(recorder, job, fixtures, progress)
     except KeyboardInterrupt:
         kept = []
         for recorder in recorders:
@@ -164,57 +191,92 @@ def execute(
         raise RunInterrupted(f"interrupted: kept {'; '.join(kept)}") from None
 
 
+def _execute_one(
+    recorder: Recorder, job: Job, fixtures: list[RunFixture], progress: Progress
+) -> None:
+    todo = []
+    for case in job.cases:
+        progress.case_started(case)
+        known = recorder.given_up(case.id)
+        if known is not None:
+            progress.case_finished(case, known)
+        else:
+            todo.append(case)
+    if not todo:
+        return
+    for fixture in fixtures:
+        fixture.reset()
+    outcomes = run_job(replace(job, cases=tuple(todo)), recorder.setup)
+    recorder.add(outcomes)
+    for case, outcome in zip(todo, outcomes, strict=True):
+        progress.case_finished(case, outcome)
+
+
+def rounds_of(
+    cases: list[CaseRef], options: RunOptions, side: Side = Side.CURRENT
+) -> list[list[Job]]:
+    """The jobs of every round: round k holds process k of every job."""
+    first = options.first_round
+    return [jobs_of(cases, first + k, side) for k in range(options.processes)]
+
+
 def run(options: RunOptions, progress: Progress | None = None) -> tuple[RunResult, Path]:
-    """Measure every planned case; the result file is rewritten after each case."""
+    """Measure every planned case; the result file is rewritten after each job."""
     cases = plan(options)
+    if not cases and options.shard is None:  # a shard of a small suite may well be empty
+        raise InputError(_nothing_planned(options))
     package = import_suites(options.suites_root).__name__
     with started_fixtures(package) as (fixtures, env):
-        setup = WorkerSetup(options.suites_root, package, options.settings, options.max_rss_mb, env)
+        setup = worker_setup(options, package, env)
         run_id = new_run_id()
-        meta = run_metadata(options, fixtures, len(cases))
+        meta = run_metadata(options, fixtures, cases)
         recorder = Recorder(RunResult(run_id, meta), options.results_dir / f"{run_id}.json", setup)
-        # Process k of every case in round k: a case's processes are spread over the run.
-        schedule = [(recorder, case) for _ in range(options.processes) for case in cases]
+        schedule = [(recorder, job) for jobs in rounds_of(cases, options) for job in jobs]
         execute([recorder], schedule, fixtures, progress or Silent())
-    if wants_micro(options):
-        (progress or Silent()).phase("measuring: the micro suites, with pytest-benchmark")
-        micro = run_micro(
-            options.quick, root=options.suites_root / MICRO, pattern=options.pattern,
-            ids=options.ids,
-        )  # fmt: skip
-        for outcome in micro:
-            recorder.add(outcome)
-        (progress or Silent()).phase(f"measured: {len(micro)} micro benchmark(s)")
     recorder.finish()
     return recorder.result, recorder.path
 
 
-def wants_micro(options: RunOptions) -> bool:
-    """Micro suites run when named, or with every suite; in one shard only; never by id unless
-    one of the ids is a micro benchmark."""
-    if not (options.suites_root / MICRO).is_dir():
-        return False
-    if options.suites and MICRO not in options.suites:
-        return False
-    if options.ids and not any(i.startswith(f"{MICRO}.") for i in options.ids):
-        return False
-    return options.shard is None or shard_of(MICRO, options.shard.count) == options.shard.index
+def worker_setup(
+    options: RunOptions,
+    package: str,
+    env: dict[str, str],
+    suites_root: Path | None = None,
+    cwd: Path | None = None,
+) -> WorkerSetup:
+    """How workers of this run start: the run's settings, the fixtures' environment, and for
+    another revision's side its suites and working directory."""
+    return WorkerSetup(
+        suites_root or options.suites_root, package, options.settings, options.max_rss_mb,
+        env, cwd, options.quick,
+    )  # fmt: skip
 
 
-def run_metadata(options: RunOptions, fixtures: list[RunFixture], planned: int) -> dict[str, Any]:
-    return {
-        "harness_version": __version__,
-        "start_time": now(),
-        "end_time": None,
-        "command": list(options.command),
-        "quick": options.quick,
-        "planned_benchmarks": planned,
-        "shard": str(options.shard) if options.shard else None,
-        "machine": machine_info(),
-        "python": python_info(),
-        "packages": package_versions(),
-        "git": git_info(options.suites_root.resolve().parent),
-        "fixtures": {f.name: f.metadata() for f in fixtures},
-        "settings": vars(options.settings),
-        "processes": options.processes,
-    }
+def _nothing_planned(options: RunOptions) -> str:
+    what = ", ".join(options.suites) or "every suite"
+    where = f" matching -b {options.pattern!r}" if options.pattern else ""
+    shard = f" in shard {options.shard}" if options.shard else ""
+    return f"no benchmark of {what}{where}{shard} to run"
+
+
+def run_metadata(options: RunOptions, fixtures: list[RunFixture], cases: list[CaseRef]) -> RunMeta:
+    from harness.meta import GitInfo, MachineInfo, PythonInfo
+
+    benchmarks = discover(options.suites_root)
+    return RunMeta(
+        harness_version=__version__,
+        start_time=now(),
+        command=options.command,
+        quick=options.quick,
+        planned_benchmarks=len(cases),
+        planned_ids=tuple(c.id for c in cases),
+        shard=str(options.shard) if options.shard else None,
+        machine=MachineInfo(**machine_info()),
+        python=PythonInfo(**python_info()),
+        packages=package_versions(),
+        git=GitInfo(**git_info(options.suites_root.resolve().parent)),
+        fixtures={f.name: f.metadata() for f in fixtures},
+        settings=vars(options.settings),
+        processes=options.processes,
+        warnings=tuple(ignored_warnings(benchmarks)),
+    )

@@ -6,10 +6,11 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol, TypeVar
 
 from harness.errors import InputError
-from harness.results import RunResult
-from harness.suite import Case
+from harness.meta import Confirmation
+from harness.records import RunResult
 
 # Metadata that must be equal across shards for their merge to be one run.
 MUST_MATCH = (
@@ -49,7 +50,15 @@ def shard_of(case_id: str, count: int) -> int:
     return int.from_bytes(digest[:8], "big") % count + 1
 
 
-def select_shard(cases: Sequence[Case], shard: Shard) -> list[Case]:
+class _HasId(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+C = TypeVar("C", bound=_HasId)
+
+
+def select_shard(cases: Sequence[C], shard: Shard) -> list[C]:
     return [c for c in cases if shard_of(c.id, shard.count) == shard.index]
 
 
@@ -62,12 +71,12 @@ def merge(runs: Sequence[RunResult]) -> RunResult:
     _check_shards(shards)
     for run in runs[1:]:
         for key in MUST_MATCH:
-            if run.meta.get(key) != first.meta.get(key):
+            if getattr(run.meta, key) != getattr(first.meta, key):
                 raise InputError(
                     f"merge: {run.run_id} differs from {first.run_id} in {key!r}; "
                     "shards of one run must share it"
                 )
-        if (run.meta.get("git") or {}).get("commit") != (first.meta.get("git") or {}).get("commit"):
+        if run.meta.commit != first.meta.commit:
             raise InputError(
                 f"merge: {run.run_id} was run on another git commit than {first.run_id}"
             )
@@ -79,20 +88,22 @@ def merge(runs: Sequence[RunResult]) -> RunResult:
                 raise InputError(f"merge: benchmark {bench.id} appears in more than one shard")
             seen.add(bench.id)
             benchmarks.append(bench)
-    meta = {
-        **first.meta,
-        "shard": None,
-        "merged_from": [run.run_id for run in runs],
-        "shard_machines": sorted({run.meta["machine"]["hostname"] for run in runs}),
-        "planned_benchmarks": sum(run.meta.get("planned_benchmarks", 0) for run in runs),
-        "end_time": max((run.meta.get("end_time") or "") for run in runs) or None,
-    }
-    confirmed = [run.meta["confirmation"] for run in runs if run.meta.get("confirmation")]
-    if confirmed:
-        meta["confirmation"] = {
-            "rounds": max(c["rounds"] for c in confirmed),
-            "remeasured": sorted({i for c in confirmed for i in c["remeasured"]}),
-        }
+    confirmed = [run.meta.confirmation for run in runs if run.meta.confirmation]
+    meta = replace(
+        first.meta,
+        shard=None,
+        merged_from=tuple(run.run_id for run in runs),
+        shard_machines=tuple(sorted({run.meta.machine.hostname or "?" for run in runs})),
+        planned_benchmarks=sum(run.meta.planned_benchmarks for run in runs),
+        planned_ids=tuple(sorted(i for run in runs for i in run.meta.planned_ids)),
+        end_time=max((run.meta.end_time or "") for run in runs) or None,
+        confirmation=Confirmation(
+            max(c.rounds for c in confirmed),
+            tuple(sorted({i for c in confirmed for i in c.remeasured})),
+        )
+        if confirmed
+        else None,
+    )
     return replace(
         first,
         meta=meta,
@@ -102,7 +113,7 @@ def merge(runs: Sequence[RunResult]) -> RunResult:
 
 
 def _shard_meta(run: RunResult) -> Shard:
-    text = run.meta.get("shard")
+    text = run.meta.shard
     if not text:
         raise InputError(f"merge: {run.run_id} is not a shard result (run with --shard I/N)")
     return parse_shard(text)

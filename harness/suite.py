@@ -2,7 +2,9 @@
 
 asv's part: modules of a suites package; functions or methods named ``time_*``, ``peakmem_*``,
 ``mem_*`` and ``track_*``; ``params``/``param_names``; ``setup``/``teardown``/``setup_cache``;
-``timeout``, ``number``, ``repeat``, ``warmup_time``; ``unit`` on track benchmarks.
+``timeout``, ``number``, ``repeat``, ``warmup_time``, ``sample_time``, ``version``; ``unit`` on
+track benchmarks. ``rounds`` and ``processes`` are not honoured (bench measures every case in
+``--processes`` worker processes): a run that meets them says so once per attribute.
 
 bench's extras, attributes that asv ignores:
 ``direction`` (``"lower"`` or ``"higher"`` is better, default lower), ``thresholds``
@@ -16,19 +18,80 @@ from __future__ import annotations
 import importlib
 import inspect
 import itertools
+import math
 import pkgutil
 import re
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 from harness.errors import InputError
+from harness.records import Direction
 
-KINDS = ("time", "peakmem", "mem", "track")
 DEFAULT_TIMEOUT_S = 60.0
+# asv attributes bench does not honour, and why (said once per run per attribute).
+IGNORED = {
+    "rounds": "bench measures every case in --processes worker processes",
+    "processes": "bench measures every case in --processes worker processes",
+}
+
+
+class BenchKind(StrEnum):
+    """What a benchmark measures: asv's four prefixes, and pytest-benchmark micro tests."""
+
+    TIME = "time"
+    PEAKMEM = "peakmem"
+    MEM = "mem"
+    TRACK = "track"
+    MICRO = "micro"
+
+
+ASV_KINDS = (BenchKind.TIME, BenchKind.PEAKMEM, BenchKind.MEM, BenchKind.TRACK)
+
+
+@dataclass(frozen=True)
+class Attributes:
+    """What a benchmark declares about itself, read once at discovery; JSON-friendly.
+
+    ``repeat`` is asv's: () unset, (count,), or (min, max, max_time). ``warmup_s`` and
+    ``sample_s`` are asv's ``warmup_time`` and ``sample_time`` (None: the run's settings).
+    """
+
+    timeout_s: float = DEFAULT_TIMEOUT_S
+    number: int = 0  # calls per sample; 0 calibrates
+    repeat: tuple[float, ...] = ()
+    warmup_s: float | None = None
+    sample_s: float | None = None
+    unit: str = "unit"
+    direction: Direction = Direction.LOWER
+    exact: bool = False
+    thresholds: Mapping[str, float] = field(default_factory=dict)
+    version: str | None = None
+    max_rss_mb: float | None = None
+    metric_units: Mapping[str, str] = field(default_factory=dict)
+    metric_directions: Mapping[str, Direction] = field(default_factory=dict)
+    ignored: tuple[str, ...] = ()  # asv attributes set but not honoured
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "repeat": list(self.repeat), "ignored": list(self.ignored)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Attributes:
+        return cls(
+            **{
+                **data,
+                "repeat": tuple(data["repeat"]),
+                "ignored": tuple(data["ignored"]),
+                "direction": Direction(data["direction"]),
+                "metric_directions": {
+                    k: Direction(v) for k, v in data["metric_directions"].items()
+                },
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -38,12 +101,11 @@ class Benchmark:
     module: str
     class_name: str | None
     method: str
-    kind: str
+    kind: BenchKind
     param_names: tuple[str, ...]
     params: tuple[tuple[Any, ...], ...]
     quick_params: dict[str, tuple[Any, ...]] = field(default_factory=dict)
-    timeout_s: float = DEFAULT_TIMEOUT_S
-    max_rss_mb: float | None = None
+    attrs: Attributes = field(default_factory=Attributes)
 
     @property
     def name(self) -> str:
@@ -79,7 +141,12 @@ class Case:
 @dataclass(frozen=True)
 class CaseRef:
     """A case reduced to what the runner and a worker need; JSON-friendly, so a plan made in
-    another process (another git revision's suites) can be carried back."""
+    another process (another git revision's suites) can be carried back.
+
+    Micro cases (pytest-benchmark tests) have ``module`` the test file relative to the suites
+    root and ``method`` the test's name within it, e.g. ``micro/test_cache.py`` and
+    ``test_get[file]``.
+    """
 
     id: str
     name: str
@@ -87,10 +154,9 @@ class CaseRef:
     module: str
     class_name: str | None
     method: str
-    kind: str
-    param_index: tuple[int, ...]
-    timeout_s: float
-    max_rss_mb: float | None
+    kind: BenchKind
+    param_index: tuple[int, ...] = ()
+    attrs: Attributes = field(default_factory=Attributes)
 
     @classmethod
     def of(cls, case: Case) -> CaseRef:
@@ -98,60 +164,126 @@ class CaseRef:
         return cls(
             id=case.id,
             name=b.name,
-            params=_jsonable(case.params),
+            params=jsonable(case.params),
             module=b.module,
             class_name=b.class_name,
             method=b.method,
             kind=b.kind,
             param_index=case.param_index,
-            timeout_s=b.timeout_s,
-            max_rss_mb=b.max_rss_mb,
+            attrs=b.attrs,
         )
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "param_index": list(self.param_index)}
+        return {
+            **asdict(self),
+            "param_index": list(self.param_index),
+            "attrs": self.attrs.to_dict(),
+        }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> CaseRef:
-        return cls(**{**data, "param_index": tuple(data["param_index"])})
+    def from_dict(cls, data: Mapping[str, Any]) -> CaseRef:
+        return cls(
+            **{
+                **data,
+                "kind": BenchKind(data["kind"]),
+                "param_index": tuple(data["param_index"]),
+                "attrs": Attributes.from_dict(data["attrs"]),
+            }
+        )
 
 
-def _jsonable(params: dict[str, Any]) -> dict[str, Any]:
+def jsonable(params: Mapping[str, Any]) -> dict[str, Any]:
+    """Parameter values as JSON keeps them: simple values as they are, others as ``repr``."""
     simple = (str, int, float, bool, type(None))
     return {k: v if isinstance(v, simple) else repr(v) for k, v in params.items()}
 
 
-def _normalise_params(obj: Any) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]:
-    params = getattr(obj, "params", None)
+def param_grid(source: Any) -> tuple[tuple[str, ...], tuple[tuple[Any, ...], ...]]:
+    """asv's ``params``/``param_names`` of a class or function: one list of values per axis
+    (a flat list is one axis), names defaulting to ``param1``, ``param2``, …"""
+    params = getattr(source, "params", None)
     if params is None or params == []:
         return (), ()
     if not (isinstance(params, list | tuple) and params and isinstance(params[0], list | tuple)):
         params = [params]
     names = tuple(
-        getattr(obj, "param_names", None) or [f"param{i + 1}" for i in range(len(params))]
+        getattr(source, "param_names", None) or [f"param{i + 1}" for i in range(len(params))]
     )
     return names, tuple(tuple(p) for p in params)
 
 
+def attributes(name: str, func: Any, owner: Any) -> Attributes:
+    """The attributes a benchmark declares: on the function first, then on its class (asv)."""
+
+    def get(attr: str, default: Any = None) -> Any:
+        return getattr(func, attr, getattr(owner, attr, default))
+
+    try:
+        return Attributes(
+            timeout_s=float(get("timeout", DEFAULT_TIMEOUT_S)),
+            number=int(get("number", 0) or 0),
+            repeat=_repeat(get("repeat")),
+            warmup_s=_seconds(get("warmup_time")),
+            sample_s=_seconds(get("sample_time")),
+            unit=str(get("unit", "unit")),
+            direction=Direction(get("direction", "lower")),
+            exact=bool(get("exact", False)),
+            thresholds=_thresholds(get("thresholds") or {}),
+            version=None if get("version") is None else str(get("version")),
+            max_rss_mb=None if get("max_rss_mb") is None else float(get("max_rss_mb")),
+            metric_units={str(k): str(v) for k, v in (get("metric_units") or {}).items()},
+            metric_directions={
+                str(k): Direction(v) for k, v in (get("metric_directions") or {}).items()
+            },
+            ignored=tuple(a for a in IGNORED if get(a) is not None),
+        )
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"benchmark {name}: bad attribute ({exc})") from None
+
+
+def _repeat(value: Any) -> tuple[float, ...]:
+    if value is None or value == 0:
+        return ()
+    if isinstance(value, list | tuple):
+        low, high, max_time = value
+        return (int(low), int(high), float(max_time))
+    return (int(value),)
+
+
+def _seconds(value: Any) -> float | None:
+    """asv's ``warmup_time``/``sample_time``: a negative value (asv's default -1) means unset."""
+    if value is None:
+        return None
+    seconds = float(value)
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
+
+
+def _thresholds(declared: Any) -> dict[str, float]:
+    if not isinstance(declared, dict):
+        raise ValueError("'thresholds' must map metric names to fractions, e.g. {'time': 0.3}")
+    try:
+        return {str(k): float(v) for k, v in declared.items()}
+    except (TypeError, ValueError):
+        raise ValueError("'thresholds' values must be numbers, e.g. 0.3") from None
+
+
 def _make(module: ModuleType, owner: type | None, name: str, func: Any) -> Benchmark | None:
-    kind = name.split("_", 1)[0]
-    if kind not in KINDS or not callable(func):
+    prefix = name.split("_", 1)[0]
+    if prefix not in [k.value for k in ASV_KINDS] or not callable(func):
         return None
     source = owner if owner is not None else func
-    names, params = _normalise_params(source)
+    names, params = param_grid(source)
     quick = {k: tuple(v) for k, v in (getattr(source, "quick_params", None) or {}).items()}
-    timeout = float(getattr(func, "timeout", getattr(source, "timeout", DEFAULT_TIMEOUT_S)))
-    max_rss = getattr(func, "max_rss_mb", getattr(source, "max_rss_mb", None))
+    full_name = ".".join(p for p in (module.__name__, owner and owner.__name__, name) if p)
     return Benchmark(
         module=module.__name__,
         class_name=owner.__name__ if owner else None,
         method=name,
-        kind=kind,
+        kind=BenchKind(prefix),
         param_names=names,
         params=params,
         quick_params=quick,
-        timeout_s=timeout,
-        max_rss_mb=float(max_rss) if max_rss is not None else None,
+        attrs=attributes(full_name, func, owner),
     )
 
 
@@ -227,3 +359,16 @@ def select(
 
 def _in_suites(benchmark: Benchmark, suites: list[str]) -> bool:
     return any(benchmark.name == s or benchmark.name.startswith(f"{s}.") for s in suites)
+
+
+def ignored_warnings(benchmarks: Iterable[Benchmark]) -> list[str]:
+    """One line per asv attribute that some benchmark sets and bench does not honour."""
+    users: dict[str, list[str]] = {}
+    for bench in benchmarks:
+        for attr in bench.attrs.ignored:
+            users.setdefault(attr, []).append(bench.name)
+    lines = []
+    for attr, names in sorted(users.items()):
+        shown = ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
+        lines.append(f"asv attribute '{attr}' is not honoured ({IGNORED[attr]}): set by {shown}")
+    return lines

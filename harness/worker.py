@@ -1,7 +1,11 @@
-"""The worker process: runs one benchmark case and writes its metrics as JSON.
+"""The worker process: measures one job and writes back one ``BenchmarkResult`` per case.
 
-``python -m harness.worker JOB.json OUT.json``. The parent only orchestrates; everything that
-is measured happens here, in a fresh interpreter per case.
+``python -m harness.worker - FD``: the task (``harness.job.Task``) on stdin, the reply
+written to file descriptor FD. The parent only orchestrates; everything that
+is measured happens here, in a fresh interpreter per job. The reply holds the same records the
+parent stores (``harness.codec``): each metric with the one ``ProcessRun`` this process took.
+Two more entry points serve planning: ``--plan ROOT OPTIONS`` (the cases of another revision's
+suites) and ``--collect-micro ROOT`` (the micro cases, collected by pytest).
 """
 
 from __future__ import annotations
@@ -10,16 +14,20 @@ import importlib
 import json
 import os
 import sys
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from harness import codec
 from harness.fixtures import RunFixture, load_fixtures
-from harness.measure import SampleSettings, deep_size, peak_rss_of, time_samples
-from harness.shard import parse_shard, select_shard
-from harness.suite import CaseRef, discover, import_suites, select
+from harness.job import Task
+from harness.lifetime import stop_group_on_term
+from harness.measure import SampleSettings, mem_size, peak_rss_of, time_samples
+from harness.records import BenchmarkResult, Direction, Kind, Metric, ProcessRun, Status
+from harness.suite import BenchKind, CaseRef, import_suites, param_grid
 
 
 @dataclass
@@ -29,57 +37,34 @@ class Bound:
     func: Callable[[], Any]
     setup: Callable[[], None]
     teardown: Callable[[], None]
-    counters: Callable[[], dict[str, int]]
+    counters: Callable[[], dict[str, float]]
     sampled: Callable[[], dict[str, float]]
-    owner: Any
 
 
 def _noop() -> None:
     return None
 
 
-def bind(job: dict[str, Any]) -> Bound:
-    """Import the benchmark named by ``job`` and apply its parameters (asv's calling rules)."""
-    import_suites(Path(job["suites_root"]))
-    module = importlib.import_module(job["module"])
-    owner: Any = module
-    if job["class_name"]:
-        owner = getattr(module, job["class_name"])()
-    func = getattr(owner, job["method"])
-    args = list(_param_values(owner if job["class_name"] else func, job["param_index"]))
-    setup_cache = getattr(owner, "setup_cache", None) if job["class_name"] else None
+def bind(case: CaseRef, suites_root: Path) -> Bound:
+    """Import the benchmark of ``case`` and apply its parameters (asv's calling rules)."""
+    import_suites(suites_root)
+    module = importlib.import_module(case.module)
+    owner: Any = getattr(module, case.class_name)() if case.class_name else None
+    func = getattr(owner if owner is not None else module, case.method)
+    _, grid = param_grid(owner if owner is not None else func)
+    args = [grid[axis][i] for axis, i in enumerate(case.param_index)]
+    setup_cache = getattr(owner, "setup_cache", None)
     if setup_cache is not None:
         args.insert(0, setup_cache())
     setup = getattr(owner, "setup", None) or getattr(func, "setup", None)
     teardown = getattr(owner, "teardown", None) or getattr(func, "teardown", None)
-    counters = getattr(owner, "counters", None) if job["class_name"] else None
-    sampled = getattr(owner, "sampled_metrics", None) if job["class_name"] else None
     return Bound(
         func=lambda: func(*args),
         setup=(lambda: setup(*args)) if setup else _noop,
         teardown=(lambda: teardown(*args)) if teardown else _noop,
-        counters=counters or dict,
-        sampled=sampled or dict,
-        owner=owner,
+        counters=getattr(owner, "counters", None) or dict,
+        sampled=getattr(owner, "sampled_metrics", None) or dict,
     )
-
-
-def _param_values(source: Any, index: list[int]) -> list[Any]:
-    params = getattr(source, "params", None) or []
-    if params and not isinstance(params[0], list | tuple):
-        params = [params]
-    return [params[axis][i] for axis, i in enumerate(index)]
-
-
-def _attr(bound: Bound, job: dict[str, Any], name: str, default: Any) -> Any:
-    func = getattr(bound.owner, job["method"])
-    return getattr(func, name, getattr(bound.owner, name, default))
-
-
-def _metric(
-    name: str, unit: str, direction: str, kind: str, samples: list[float]
-) -> dict[str, Any]:
-    return {"name": name, "unit": unit, "direction": direction, "kind": kind, "samples": samples}
 
 
 class SampleCounters:
@@ -113,115 +98,204 @@ class SampleCounters:
         return counts
 
 
-def measure(job: dict[str, Any]) -> dict[str, Any]:
-    """Run the case described by ``job``; return its metrics (and a memory timeline)."""
-    bound = bind(job)
-    fixtures = load_fixtures(job["suites_package"])
-    gather = SampleCounters(bound, fixtures, dict(os.environ))
-    repeat = _attr(bound, job, "repeat", None)
-    settings = with_repeat(SampleSettings(**job["settings"]), repeat)
-    kind = job["kind"]
-    direction = _attr(bound, job, "direction", "lower")
-    if kind == "time":
-        number = _attr(bound, job, "number", 0) or None
-        if number != 1:
-            bound.setup()
-        # Counting starts afresh before each sample; with number == 1 setup runs there too.
-        before = gather.before if number == 1 else gather.prepare
-        samples = time_samples(bound.func, settings, number, before, gather.after)
-        bound.teardown()
-        metrics = [
-            _metric("time", "s", "lower", "sampled", [s.wall_s for s in samples]),
-            _metric("cpu_time", "s", "lower", "sampled", [s.cpu_s for s in samples]),
-        ]
-        return {"metrics": metrics + _observed([s.counters for s in samples], gather, bound)}
+def case_settings(case: CaseRef, settings: SampleSettings) -> SampleSettings:
+    """The run's settings with the case's asv attributes applied: ``repeat`` (never more
+    samples than the run's own, so ``--quick`` stays quick), ``warmup_time``, ``sample_time``."""
+    attrs = case.attrs
+    if attrs.warmup_s is not None:
+        settings = replace(settings, warmup_s=attrs.warmup_s)
+    if attrs.sample_s is not None:
+        settings = replace(settings, min_sample_s=attrs.sample_s)
+    if len(attrs.repeat) == 3:
+        low, high, max_time = attrs.repeat
+        high = min(int(high), settings.samples)
+        return replace(settings, samples=high, min_samples=min(int(low), high), max_time_s=max_time)
+    if attrs.repeat:
+        count = max(1, min(int(attrs.repeat[0]), settings.samples))
+        return replace(settings, samples=count, min_samples=min(settings.min_samples, count))
+    return settings
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What one case produced in this process: (name, unit, direction, kind, samples) rows."""
+
+    metrics: list[tuple[str, str, Direction, Kind, list[float]]]
+    memory_timeline: tuple[float, ...] = ()
+
+
+def measure(case: CaseRef, task: Task) -> Measured:
+    """Run ``case`` as its kind says; its metrics' samples and, for peakmem, the timeline."""
+    bound = bind(case, Path(task.suites_root))
+    gather = SampleCounters(bound, load_fixtures(task.package), dict(os.environ))
+    settings = case_settings(case, task.settings)
+    if case.kind is BenchKind.TIME:
+        return _timed(case, bound, gather, settings)
+    return _valued(case, bound, gather, settings)
+
+
+def _timed(
+    case: CaseRef, bound: Bound, gather: SampleCounters, settings: SampleSettings
+) -> Measured:
+    number = case.attrs.number or None
+    if number != 1:
+        bound.setup()
+    # Counting starts afresh before each sample; with number == 1 setup runs there too.
+    before = gather.before if number == 1 else gather.prepare
+    samples = time_samples(bound.func, settings, number, before, gather.after)
+    bound.teardown()
+    lower, sampled = Direction.LOWER, Kind.SAMPLED
+    rows = [
+        ("time", "s", lower, sampled, [s.wall_s for s in samples]),
+        ("cpu_time", "s", lower, sampled, [s.cpu_s for s in samples]),
+    ]
+    return Measured(rows + _observed(case, [s.counters for s in samples], gather))
+
+
+def _valued(
+    case: CaseRef, bound: Bound, gather: SampleCounters, settings: SampleSettings
+) -> Measured:
+    """A value benchmark (peakmem, mem, track) is often a whole scenario: by default it
+    takes the run's minimum of samples."""
     values: list[float] = []
     timeline: list[float] = []
     counts: list[dict[str, float]] = []
-    # A value benchmark is often a whole scenario: by default it gets the minimum of samples.
-    for _ in range(settings.samples if repeat is not None else settings.min_samples):
+    for _ in range(settings.samples if case.attrs.repeat else settings.min_samples):
         gather.before()
-        value, seen = _single(kind, bound)
+        value, seen = _single(case.kind, bound)
         values.append(value)
         timeline = timeline or seen  # the first sample's: later ones reuse freed memory
         counts.append(gather.after())
         bound.teardown()
-    unit = {"peakmem": "bytes", "mem": "bytes"}.get(kind) or _attr(bound, job, "unit", "unit")
-    exact = kind == "track" and bool(_attr(bound, job, "exact", False))
-    main = _metric(kind, unit, direction, "exact" if exact else "sampled", values)
-    return {"metrics": [main] + _observed(counts, gather, bound), "memory_timeline": timeline}
+    unit = "bytes" if case.kind in (BenchKind.PEAKMEM, BenchKind.MEM) else case.attrs.unit
+    exact = case.kind is BenchKind.TRACK and case.attrs.exact
+    kind = Kind.EXACT if exact else Kind.SAMPLED
+    main = (case.kind.value, unit, case.attrs.direction, kind, values)
+    return Measured([main, *_observed(case, counts, gather)], tuple(timeline))
 
 
-def with_repeat(settings: SampleSettings, repeat: Any) -> SampleSettings:
-    """Apply a benchmark's ``repeat`` (asv: a count, or ``(min, max, max_time)``), never
-    exceeding the run's own sample count (so ``--quick`` stays quick)."""
-    if repeat is None:
-        return settings
-    if isinstance(repeat, tuple | list):
-        low, high, max_time = repeat
-        high = min(int(high), settings.samples)
-        return replace(settings, samples=high, min_samples=min(int(low), high), max_time_s=max_time)
-    count = max(1, min(int(repeat), settings.samples))
-    return replace(settings, samples=count, min_samples=min(settings.min_samples, count))
-
-
-def _single(kind: str, bound: Bound) -> tuple[float, list[float]]:
+def _single(kind: BenchKind, bound: Bound) -> tuple[float, list[float]]:
     """One value of a non-time benchmark, and for ``peakmem`` the memory timeline of it."""
-    if kind == "peakmem":
+    if kind is BenchKind.PEAKMEM:
         peak, timeline = peak_rss_of(bound.func)
         return float(peak), timeline
-    if kind == "mem":
-        return float(deep_size(bound.func())), []
+    if kind is BenchKind.MEM:
+        return float(mem_size(bound.func())), []
     value = bound.func()
-    if not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float):
         raise TypeError(f"track benchmark returned {type(value).__name__}, not a number")
     return float(value), []
 
 
 def _observed(
-    per_sample: list[dict[str, float]], gather: SampleCounters, bound: Bound
-) -> list[dict[str, Any]]:
+    case: CaseRef, per_sample: list[dict[str, float]], gather: SampleCounters
+) -> list[tuple[str, str, Direction, Kind, list[float]]]:
     """Metrics of the per-sample observations; units and directions from the suite's tables."""
-    units = getattr(bound.owner, "metric_units", {}) or {}
-    directions = getattr(bound.owner, "metric_directions", {}) or {}
     names = sorted({name for counts in per_sample for name in counts})
-    metrics = []
+    rows = []
     for name in names:
-        kind = "sampled" if name in gather.sampled_names else "exact"
-        unit = units.get(name, "count" if kind == "exact" else "unit")
-        values = [float(c.get(name, 0)) for c in per_sample]
-        metrics.append(_metric(name, unit, directions.get(name, "lower"), kind, values))
-    return metrics
+        kind = Kind.SAMPLED if name in gather.sampled_names else Kind.EXACT
+        unit = case.attrs.metric_units.get(name, "count" if kind is Kind.EXACT else "unit")
+        direction = case.attrs.metric_directions.get(name, Direction.LOWER)
+        rows.append((name, unit, direction, kind, [float(c.get(name, 0)) for c in per_sample]))
+    return rows
+
+
+def run_case(case: CaseRef, task: Task) -> BenchmarkResult:
+    """One asv case in this process, as the record the parent stores; failures included."""
+    started, clock = time.time(), time.perf_counter()
+    try:
+        measured = measure(case, task)
+    except NotImplementedError as exc:
+        # asv's convention: a setup that raises NotImplementedError skips the case.
+        error = str(exc) or "skipped by its setup"
+        return _unmeasured(case, Status.SKIPPED, error, time.perf_counter() - clock)
+    except BaseException as exc:  # noqa: BLE001 - every failure is reported, not raised
+        return _unmeasured(case, Status.FAILED, _describe(exc), time.perf_counter() - clock)
+    duration = time.perf_counter() - clock
+    run = ProcessRun((), task.job.round, task.job.side, started, duration)
+    metrics = tuple(
+        Metric(name, unit, direction, kind, (replace(run, samples=tuple(samples)),))
+        for name, unit, direction, kind, samples in measured.metrics
+    )
+    return BenchmarkResult(
+        case.id, case.name, case.params, Status.OK, metrics, None, duration,
+        measured.memory_timeline, case.attrs.version,
+    )  # fmt: skip
+
+
+def _unmeasured(case: CaseRef, status: Status, error: str, duration: float) -> BenchmarkResult:
+    return BenchmarkResult(
+        case.id, case.name, case.params, status, error=error, duration_s=duration,
+        version=case.attrs.version,
+    )  # fmt: skip
+
+
+def _describe(exc: BaseException) -> str:
+    last = traceback.extract_tb(exc.__traceback__)[-1:] or None
+    where = f" at {Path(last[0].filename).name}:{last[0].lineno}" if last else ""
+    return f"{type(exc).__name__}: {exc}{where}"
+
+
+def run_task(task: Task) -> list[BenchmarkResult]:
+    """Every case of the task's job, in order."""
+    job = task.job
+    if not job.micro:
+        return [run_case(case, task) for case in job.cases]
+    from harness.micro import measure as measure_micro
+
+    root = Path(task.suites_root)
+    import_suites(root)  # the project's packages importable, as for asv cases
+    started, clock = time.time(), time.perf_counter()
+    try:
+        run = ProcessRun((), job.round, job.side, started, None)
+        results = measure_micro(job.cases, root, task.quick, run)
+    except BaseException as exc:  # noqa: BLE001 - every failure is reported, not raised
+        elapsed = time.perf_counter() - clock
+        return [_unmeasured(c, Status.FAILED, _describe(exc), elapsed) for c in job.cases]
+    return [_timed_run(r, time.perf_counter() - clock) for r in results]
+
+
+def _timed_run(result: BenchmarkResult, duration: float) -> BenchmarkResult:
+    metrics = tuple(
+        replace(m, runs=tuple(replace(r, duration_s=duration) for r in m.runs))
+        for m in result.metrics
+    )
+    return replace(result, metrics=metrics)
 
 
 def print_plan(root: str, options_json: str) -> int:
     """``--plan ROOT OPTIONS``: print the cases of the suites at ROOT as JSON (for ``--against``,
     whose other revision's suites cannot be imported into the parent process)."""
+    from harness.runner import select_cases
+
     options = json.loads(options_json)
-    cases = select(discover(Path(root)), options["suites"], options["pattern"], options["quick"])
-    if options.get("shard"):
-        cases = select_shard(cases, parse_shard(options["shard"]))
-    ids = set(options.get("ids") or ())
-    refs = [CaseRef.of(case) for case in cases if not ids or case.id in ids]
+    refs = select_cases(Path(root), **options)
     print(json.dumps([ref.to_dict() for ref in refs]))
+    return 0
+
+
+def print_micro(root: str) -> int:
+    """``--collect-micro ROOT``: print the micro cases under ROOT/micro as JSON."""
+    from harness.micro import collect_here
+
+    cases = collect_here(Path(root))
+    # pytest has printed its own listing above: the plan is the last line.
+    print("\n" + json.dumps([case.to_dict() for case in cases]))
     return 0
 
 
 def main(argv: list[str]) -> int:
     if argv and argv[0] == "--plan":
         return print_plan(argv[1], argv[2])
-    job_path, out_path = Path(argv[0]), Path(argv[1])
-    job = json.loads(job_path.read_text())
-    try:
-        outcome: dict[str, Any] = {"status": "ok", **measure(job)}
-    except NotImplementedError as exc:
-        # asv's convention: a setup that raises NotImplementedError skips the case.
-        outcome = {"status": "skipped", "error": str(exc) or "skipped by its setup"}
-    except BaseException as exc:  # noqa: BLE001 - every failure is reported, not raised
-        last = traceback.extract_tb(exc.__traceback__)[-1:] or None
-        where = f" at {Path(last[0].filename).name}:{last[0].lineno}" if last else ""
-        outcome = {"status": "failed", "error": f"{type(exc).__name__}: {exc}{where}"}
-    out_path.write_text(json.dumps(outcome))
+    if argv and argv[0] == "--collect-micro":
+        return print_micro(argv[1])
+    stop_group_on_term()
+    task = Task.from_dict(json.load(sys.stdin))
+    results = run_task(task)
+    reply = {"results": [codec.encode_benchmark(r, with_summary=False) for r in results]}
+    with os.fdopen(int(argv[1]), "w") as out:
+        json.dump(reply, out)
     return 0
 
 

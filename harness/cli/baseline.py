@@ -46,7 +46,7 @@ def list_command(baselines_dir: Path) -> None:
         click.echo(f"no baselines in {baselines_dir}/", err=True)
     for name in names:
         run = load(baseline_path(baselines_dir, name))
-        commit = ((run.meta.get("git") or {}).get("commit") or "-")[:10]
+        commit = (run.meta.commit or "-")[:10]
         click.echo(f"{name}\t{run.run_id}\t{commit}\t{len(run.benchmarks)} benchmarks")
 
 

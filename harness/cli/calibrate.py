@@ -19,7 +19,7 @@ from harness.errors import EXIT_OK
 from harness.gate import DEFAULT_CONFIRM_ROUNDS
 from harness.history import load_runs
 from harness.measure import SampleSettings
-from harness.results import RunResult
+from harness.records import RunResult
 from harness.runner import RunOptions, run
 
 

@@ -17,10 +17,15 @@ from rich.console import Console
 
 from harness.atomic import write_atomic
 from harness.baselines import resolve
-from harness.cli.options import baselines_dir_option, output_option, results_dir_option
+from harness.cli.options import (
+    baselines_dir_option,
+    fail_on_option,
+    output_option,
+    results_dir_option,
+)
 from harness.cli.output import on_terminal
 from harness.compare import DEFAULT_ALPHA, DEFAULT_THRESHOLD, Comparison, Policy, judge
-from harness.compare.model import FAIL_ON
+from harness.compare.model import FailOn
 from harness.compare.overrides import suite_thresholds
 from harness.plots import PlotSet, plots_dir, write_plots
 from harness.report import EXPORTERS, FORMATS, console, render
@@ -50,7 +55,7 @@ class FractionType(click.ParamType):  # type: ignore[type-arg]
 FRACTION = FractionType()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReportOptions:
     """Where and how a comparison is reported."""
 
@@ -58,7 +63,7 @@ class ReportOptions:
     output: Path | None = None
     plots: bool | None = None  # None: only for formats that show plots
     results_dir: Path = Path("results")
-    fail_on: str = "regression"
+    fail_on: FailOn = FailOn.REGRESSION
 
 
 def emit(comparison: Comparison, options: ReportOptions) -> int:
@@ -146,7 +151,7 @@ def policy_options(func: Any) -> Any:
 @click.option(
     "--plots/--no-plots", default=None, help="Write PNG plots [default: for markdown and html]."
 )
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="regression", show_default=True)
+@fail_on_option
 @baselines_dir_option
 @results_dir_option
 @click.option(
@@ -162,7 +167,7 @@ def compare_command(
     fmt: str,
     output: Path | None,
     plots: bool | None,
-    fail_on: str,
+    fail_on: FailOn,
     baselines_dir: Path,
     results_dir: Path,
     suites_dir: Path | None,
@@ -175,4 +180,7 @@ def compare_command(
     if suites_dir:
         policy = replace(policy, benchmark_thresholds=suite_thresholds(suites_dir))
     comparison = judge(resolve(base, baselines_dir), resolve(current, baselines_dir), policy)
-    return emit(comparison, ReportOptions(fmt, output, plots, results_dir, fail_on))
+    report = ReportOptions(
+        fmt=fmt, output=output, plots=plots, results_dir=results_dir, fail_on=fail_on
+    )
+    return emit(comparison, report)

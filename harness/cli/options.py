@@ -8,6 +8,8 @@ from typing import Any
 
 import click
 
+from harness.compare.model import FailOn
+
 Decorator = Callable[[Any], Any]
 
 
@@ -41,4 +43,18 @@ PROCESSES_HELP = (
 )
 processes_option = click.option(
     "--processes", type=click.IntRange(1, 100), default=1, show_default=True, help=PROCESSES_HELP
+)
+
+
+def _fail_on(ctx: click.Context, param: click.Parameter, value: str) -> FailOn:
+    return FailOn(value)
+
+
+fail_on_option = click.option(
+    "--fail-on",
+    type=click.Choice([f.value for f in FailOn]),
+    default=FailOn.REGRESSION.value,
+    show_default=True,
+    callback=_fail_on,
+    help="Exit 1 on regressions only, or on uncertain verdicts too.",
 )

@@ -26,7 +26,7 @@ from rich.progress import (
 from rich.text import Text
 
 from harness.format import format_value
-from harness.results import BenchmarkResult
+from harness.records import BenchmarkResult
 from harness.suite import CaseRef
 
 
@@ -71,7 +71,7 @@ class RunProgress:
 
     def case_finished(self, case: CaseRef, result: BenchmarkResult) -> None:
         self._progress.advance(self._task)
-        if result.status != "ok":
+        if not result.ok:
             colour = "red" if result.status == "failed" else "yellow"
             line = f"[{colour}]{result.status}[/{colour}] {result.id}: {result.error}"
             self._progress.console.print(line, markup=True, highlight=False)

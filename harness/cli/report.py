@@ -35,5 +35,5 @@ def report_command(
 ) -> int:
     """Report CURRENT against BASE in any format; exits 0 whatever the verdicts."""
     comparison = judge(resolve(base, baselines_dir), resolve(current, baselines_dir), policy)
-    emit(comparison, ReportOptions(fmt, output, plots, results_dir))
+    emit(comparison, ReportOptions(fmt=fmt, output=output, plots=plots, results_dir=results_dir))
     return EXIT_OK

@@ -15,6 +15,7 @@ from harness.cli.compare import ReportOptions, emit, policy_options
 from harness.cli.options import (
     PROCESSES_HELP,
     baselines_dir_option,
+    fail_on_option,
     output_option,
     results_dir_option,
     suites_dir_option,
@@ -22,13 +23,14 @@ from harness.cli.options import (
 from harness.cli.output import show
 from harness.cli.progress import run_progress
 from harness.compare import Policy
-from harness.compare.model import FAIL_ON
+from harness.compare.model import FailOn
 from harness.compare.overrides import suite_thresholds
 from harness.compare.processes import DEFAULT_MIN_PROCESSES
 from harness.errors import EXIT_FAILURE, EXIT_OK
 from harness.format import run_table
 from harness.gate import DEFAULT_CONFIRM_ROUNDS, Gate, gated_run
 from harness.measure import SampleSettings
+from harness.records import Status
 from harness.report import FORMATS
 from harness.runner import DEFAULT_MAX_RSS_MB, RunOptions
 from harness.shard import parse_shard
@@ -82,7 +84,7 @@ QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup
     help="Also run git revision REV's suites, interleaved on this machine, and judge against it.",
 )
 @policy_options
-@click.option("--fail-on", type=click.Choice(FAIL_ON), default="regression", show_default=True)
+@fail_on_option
 @click.option(
     "--confirm-rounds",
     type=click.IntRange(0, 5),
@@ -117,7 +119,7 @@ def run_command(
     compare: str | None,
     against: str | None,
     policy: Policy,
-    fail_on: str,
+    fail_on: FailOn,
     confirm_rounds: int,
     fmt: str,
     output: Path | None,
@@ -159,6 +161,8 @@ def run_command(
     gate = Gate(policy, compare, against, confirm_rounds, baselines_dir, suites_dir.parent)
     with run_progress(Console(stderr=True)) as progress:
         done = gated_run(options, gate, progress)
+    for note in done.result.meta.warnings:
+        click.echo(f"warning: {note}", err=True)
     show(run_table(done.result))
     click.echo(f"results: {done.path}")
     warning = try_record(done.result)  # asv's history; a run that measured fine never fails here
@@ -168,11 +172,11 @@ def run_command(
         click.echo(f"results of {against}: {done.base_path}")
     if baseline_name:
         click.echo(f"baseline: {save_baseline(baselines_dir, baseline_name, done.result)}")
-    failed = [b for b in done.result.benchmarks if b.status == "failed"]
+    failed = [b for b in done.result.benchmarks if b.status is Status.FAILED]
     if failed:
         click.echo(f"{len(failed)} benchmark(s) failed", err=True)
     code = EXIT_FAILURE if failed else EXIT_OK
     if done.comparison is not None:
-        report = ReportOptions(fmt, output, None, results_dir, fail_on)
+        report = ReportOptions(fmt=fmt, output=output, results_dir=results_dir, fail_on=fail_on)
         code = max(code, emit(done.comparison, report))
     return code

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from harness.compare.judge import judge
 from harness.compare.model import Comparison, Status
-from harness.results import RunResult
+from harness.records import Kind, RunResult
 
 Remeasure = Callable[[list[str]], "RunResult | tuple[RunResult, RunResult]"]
 DEFAULT_ROUNDS = 2
@@ -29,7 +29,7 @@ def to_confirm(comparison: Comparison) -> list[str]:
     ids = [
         v.benchmark
         for v in comparison.verdicts
-        if v.kind == "sampled" and v.status in CONFIRMED and not v.env_guarded
+        if v.kind is Kind.SAMPLED and v.status in CONFIRMED and not v.env_guarded
     ]
     return list(dict.fromkeys(ids))
 
@@ -65,7 +65,7 @@ def confirm(
 
 
 def _measured(fresh: RunResult, ids: list[str]) -> set[str]:
-    return {b.id for b in fresh.benchmarks if b.id in ids and b.status == "ok"}
+    return {b.id for b in fresh.benchmarks if b.id in ids and b.ok}
 
 
 def pool(run: RunResult, fresh: RunResult, ids: list[str], notes: list[str]) -> RunResult:
@@ -77,12 +77,12 @@ def pool(run: RunResult, fresh: RunResult, ids: list[str], notes: list[str]) -> 
     extra = {b.id: b for b in fresh.benchmarks}
     pooled = []
     for bench in run.benchmarks:
-        if bench.id in ids and bench.status == "ok":
+        if bench.id in ids and bench.ok:
             again = extra.get(bench.id)
-            if again is None or again.status != "ok":
+            if again is None or not again.ok:
                 why = again.error if again is not None else "not measured"
                 notes.append(f"re-measuring {bench.id} failed ({why}); kept earlier samples")
             else:
-                bench = bench.extended(again)
+                bench = bench.extended(again, shift_rounds=bench.rounds())
         pooled.append(bench)
     return replace(run, benchmarks=tuple(pooled))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.results import RunResult
+from harness.meta import RunMeta
+from harness.records import RunResult
 
 # (section of the run metadata, key, what to call it in a warning)
 GUARDED = (
@@ -16,9 +17,8 @@ GUARDED = (
 )
 
 
-def _value(meta: dict[str, Any], section: str, key: str) -> Any:
-    part = meta.get(section)
-    return part.get(key) if isinstance(part, dict) else None
+def _value(meta: RunMeta, section: str, key: str) -> Any:
+    return getattr(getattr(meta, section), key)
 
 
 def env_mismatches(baseline: RunResult, current: RunResult) -> list[str]:

@@ -8,8 +8,9 @@ from dataclasses import replace
 from harness.compare.environment import env_mismatches
 from harness.compare.model import Comparison, Status, Verdict
 from harness.compare.policy import Policy
+from harness.compare.processes import Level
 from harness.compare.rules import judge_metric
-from harness.results import BenchmarkResult, RunResult
+from harness.records import BenchmarkResult, Kind, RunResult
 
 GUARDED_STATUSES = (Status.REGRESSED, Status.IMPROVED)
 
@@ -46,7 +47,7 @@ def judge(
 
 def _single_process_warning(verdicts: list[Verdict], policy: Policy) -> list[str]:
     """Sampled metrics judged on raw samples: the noise between worker processes is unseen."""
-    count = sum(1 for v in verdicts if v.kind == "sampled" and v.level == "samples")
+    count = sum(1 for v in verdicts if v.kind is Kind.SAMPLED and v.level is Level.SAMPLES)
     if not count:
         return []
     return [
@@ -82,12 +83,15 @@ def _benchmark_verdicts(
     policy: Policy,
     runs: tuple[int, int],
 ) -> Iterator[Verdict]:
-    if cur.status != "ok":
+    if not cur.ok:
         yield Verdict(cur.id, None, Status.FAILED, cur.error or "failed")
     elif base is None:
         yield Verdict(cur.id, None, Status.NEW, "not in the baseline")
-    elif base.status != "ok":
+    elif not base.ok:
         yield Verdict(cur.id, None, Status.NEW, f"failed in the baseline: {base.error}")
+    elif base.version != cur.version:  # asv's rule: another version is another benchmark
+        why = f"benchmark version changed ({base.version!r} → {cur.version!r})"
+        yield Verdict(cur.id, None, Status.NEW, why)
     else:
         yield from _metric_verdicts(base, cur, policy, runs)
 
@@ -111,7 +115,7 @@ def _metric_verdicts(
 
 def _guarded(verdict: Verdict) -> Verdict:
     """Noisy verdicts across environments become uncertain; exact counters stay as they are."""
-    if verdict.kind != "sampled" or verdict.status not in GUARDED_STATUSES:
+    if verdict.kind is not Kind.SAMPLED or verdict.status not in GUARDED_STATUSES:
         return verdict
     return replace(
         verdict,

@@ -7,10 +7,16 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from harness.compare.policy import Policy
+from harness.compare.processes import Level
 from harness.errors import EXIT_FAILURE, EXIT_OK, EXIT_REGRESSION
-from harness.results import RunResult
+from harness.records import Direction, Kind, RunResult
 
-FAIL_ON = ("regression", "uncertain")
+
+class FailOn(StrEnum):
+    """Which verdict fails a build besides ``regressed`` itself."""
+
+    REGRESSION = "regression"
+    UNCERTAIN = "uncertain"
 
 
 class Status(StrEnum):
@@ -41,9 +47,9 @@ class Verdict:
     metric: str | None
     status: Status
     reason: str
-    kind: str = ""
+    kind: Kind | None = None  # None for a verdict on a whole benchmark
     unit: str = ""
-    direction: str = "lower"
+    direction: Direction = Direction.LOWER
     ratio: float | None = None
     ci_low: float | None = None
     ci_high: float | None = None
@@ -54,7 +60,7 @@ class Verdict:
     current_n: int = 0
     threshold: float | None = None
     env_guarded: bool = False
-    level: str = "samples"  # judged on "samples", or on one value per worker "processes"
+    level: Level = Level.SAMPLES
 
 
 @dataclass(frozen=True)
@@ -88,16 +94,14 @@ class Comparison:
         statuses = [v.status for v in self.verdicts if v.benchmark == benchmark_id]
         return min(statuses, key=lambda s: s.severity, default=Status.MISSING)
 
-    def exit_code(self, fail_on: str = "regression") -> int:
+    def exit_code(self, fail_on: FailOn = FailOn.REGRESSION) -> int:
         """3 if a benchmark failed, else 1 if one regressed (or was uncertain with
-        ``fail_on="uncertain"``), else 0. A failure outranks a regression: the comparison is
+        ``fail_on=UNCERTAIN``), else 0. A failure outranks a regression: the comparison is
         incomplete, and CI fails either way."""
-        if fail_on not in FAIL_ON:
-            raise ValueError(f"fail_on must be one of {FAIL_ON}, not {fail_on!r}")
         if self.has(Status.FAILED):
             return EXIT_FAILURE
         if self.has(Status.REGRESSED):
             return EXIT_REGRESSION
-        if fail_on == "uncertain" and self.has(Status.UNCERTAIN):
+        if fail_on is FailOn.UNCERTAIN and self.has(Status.UNCERTAIN):
             return EXIT_REGRESSION
         return EXIT_OK

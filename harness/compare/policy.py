@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from harness.compare.processes import DEFAULT_MIN_PROCESSES, STATISTICS
+from harness.compare.processes import DEFAULT_MIN_PROCESSES, Statistic
 from harness.errors import InputError
 
 DEFAULT_THRESHOLD = 0.20
@@ -35,7 +35,7 @@ class Policy:
     seed: int = 0
     # Judge sampled metrics on one value per worker process once both sides have this many.
     min_processes: int = DEFAULT_MIN_PROCESSES
-    process_statistic: str = "best"
+    process_statistic: Statistic = Statistic.BEST
 
     def __post_init__(self) -> None:
         _check_threshold(self.threshold, "threshold")
@@ -45,10 +45,6 @@ class Policy:
             raise InputError(f"run noise must be between 0 and 2 (log SD), not {self.run_noise:g}")
         if self.min_processes < 2:
             raise InputError(f"min processes must be at least 2, not {self.min_processes}")
-        if self.process_statistic not in STATISTICS:
-            raise InputError(
-                f"process statistic must be median or best, not {self.process_statistic!r}"
-            )
         if self.resamples < 100:
             raise InputError(f"resamples must be at least 100, not {self.resamples}")
         for value in self.metric_thresholds.values():

@@ -9,35 +9,46 @@ values makes the CI and the rank test measure that spread instead of hiding it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from enum import StrEnum
 
 import numpy as np
 
-from harness.results import Metric
+from harness.records import Direction, Metric, ProcessRun
 
 DEFAULT_MIN_PROCESSES = 5  # with fewer per side the rank test cannot reach α = 0.01
-STATISTICS = ("median", "best")
 
 
-def process_value(samples: Sequence[float], direction: str, statistic: str) -> float:
+class Statistic(StrEnum):
+    """One value per worker process: the median of its samples, or its best."""
+
+    MEDIAN = "median"
+    BEST = "best"
+
+
+class Level(StrEnum):
+    """What a sampled metric was judged on."""
+
+    SAMPLES = "samples"
+    PROCESSES = "processes"  # one value per worker process
+
+
+def process_value(run: ProcessRun, direction: Direction, statistic: Statistic) -> float:
     """One process's value: the median of its samples, or its best (lowest when lower is
     better), which ignores the slow stretches a process may run into."""
-    if statistic == "median":
-        return float(np.median(samples))
-    if statistic == "best":
-        return float(min(samples) if direction == "lower" else max(samples))
-    raise ValueError(f"statistic must be one of {STATISTICS}, not {statistic!r}")
+    if statistic is Statistic.MEDIAN:
+        return float(np.median(run.samples))
+    return float(min(run.samples) if direction is Direction.LOWER else max(run.samples))
 
 
-def process_values(metric: Metric, statistic: str) -> tuple[float, ...]:
-    return tuple(process_value(g, metric.direction, statistic) for g in metric.by_process())
+def process_values(metric: Metric, statistic: Statistic) -> tuple[float, ...]:
+    return tuple(process_value(r, metric.direction, statistic) for r in metric.runs if r.samples)
 
 
 def judged_values(
-    base: Metric, cur: Metric, min_processes: int, statistic: str
-) -> tuple[tuple[float, ...], tuple[float, ...], str]:
+    base: Metric, cur: Metric, min_processes: int, statistic: Statistic
+) -> tuple[tuple[float, ...], tuple[float, ...], Level]:
     """What a sampled metric is judged on: one value per process when both sides have at
     least ``min_processes`` processes, else the samples themselves; and which it was."""
-    if min(len(base.by_process()), len(cur.by_process())) >= max(min_processes, 2):
-        return process_values(base, statistic), process_values(cur, statistic), "processes"
-    return base.samples, cur.samples, "samples"
+    if min(len(base.runs), len(cur.runs)) >= max(min_processes, 2):
+        return process_values(base, statistic), process_values(cur, statistic), Level.PROCESSES
+    return base.samples, cur.samples, Level.SAMPLES

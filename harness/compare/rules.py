@@ -26,8 +26,8 @@ import numpy as np
 from harness.compare import stats
 from harness.compare.model import Status, Verdict
 from harness.compare.policy import Policy
-from harness.compare.processes import judged_values
-from harness.results import Metric
+from harness.compare.processes import Level, judged_values
+from harness.records import Kind, Metric
 
 
 def rng_for(policy: Policy, benchmark_id: str, metric: str) -> np.random.Generator:
@@ -51,8 +51,8 @@ def judge_metric(
     Sampled metrics measured in enough worker processes on both sides are judged on one value
     per process (``harness.compare.processes``).
     """
-    old, new, level = base.samples, cur.samples, "samples"
-    if cur.kind != "exact":
+    old, new, level = base.samples, cur.samples, Level.SAMPLES
+    if cur.kind is not Kind.EXACT:
         old, new, level = judged_values(base, cur, policy.min_processes, policy.process_statistic)
     base_median, cur_median = float(np.median(old)), float(np.median(new))
     verdict = Verdict(
@@ -71,7 +71,7 @@ def judge_metric(
         threshold=threshold,
         level=level,
     )
-    if cur.kind == "exact":
+    if cur.kind is Kind.EXACT:
         return _exact(verdict)
     return _sampled(verdict, old, new, policy, runs)
 
@@ -111,7 +111,7 @@ def _sampled(
         p_worse = max(p_worse, stats.normal_worse_p(ratio, se))
         p_better = max(p_better, stats.normal_worse_p(1.0 / ratio if ratio else math.inf, se))
     verdict = _decide(replace(verdict, ci_low=low, ci_high=high), p_worse, p_better, policy.alpha)
-    if verdict.level == "processes":
+    if verdict.level is Level.PROCESSES:
         where = f"{verdict.baseline_n} vs {verdict.current_n} processes"
         verdict = replace(verdict, reason=f"{verdict.reason}; {where} ({policy.process_statistic})")
     return verdict

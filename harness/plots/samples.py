@@ -9,7 +9,7 @@ import numpy as np
 
 from harness.compare import Comparison, Verdict
 from harness.plots.figure import COLORS, STATUS_COLORS, pyplot, save, scaled
-from harness.results import Metric
+from harness.records import Kind, Metric
 from harness.stats import median_ci
 
 
@@ -17,7 +17,7 @@ def _compared(comparison: Comparison) -> dict[str, list[Verdict]]:
     """Benchmark id → its sampled verdicts that have samples on both sides."""
     found: dict[str, list[Verdict]] = {}
     for v in comparison.verdicts:
-        if v.kind == "sampled" and v.ratio is not None:
+        if v.kind is Kind.SAMPLED and v.ratio is not None:
             found.setdefault(v.benchmark, []).append(v)
     return found
 

@@ -17,7 +17,7 @@ import numpy as np
 
 from harness.compare import Comparison
 from harness.plots.figure import COLORS, pyplot, save, scaled
-from harness.results import BenchmarkResult, RunResult
+from harness.records import BenchmarkResult, RunResult
 
 SIDES = ("baseline", "current")
 
@@ -50,7 +50,7 @@ def sweep_params(benchmarks: list[BenchmarkResult]) -> list[str]:
 def _groups(run: RunResult) -> dict[str, list[BenchmarkResult]]:
     groups: dict[str, list[BenchmarkResult]] = {}
     for bench in run.benchmarks:
-        if bench.status == "ok" and bench.metrics:
+        if bench.ok and bench.metrics:
             groups.setdefault(bench.name, []).append(bench)
     return groups
 

@@ -14,8 +14,9 @@ from dataclasses import asdict
 from typing import Any
 
 from harness.compare import Comparison, Verdict
+from harness.compare.model import FailOn
 from harness.plots import PlotSet
-from harness.results import RunResult
+from harness.records import RunResult
 
 FORMAT_NAME = "bench-comparison"
 FORMAT_VERSION = 2
@@ -35,10 +36,10 @@ def _run(run: RunResult) -> dict[str, Any]:
     return {
         "run_id": run.run_id,
         "complete": run.complete,
-        "start_time": meta.get("start_time"),
-        "git": meta.get("git"),
-        "machine": meta.get("machine"),
-        "python": meta.get("python"),
+        "start_time": meta.start_time,
+        "git": asdict(meta.git),
+        "machine": asdict(meta.machine),
+        "python": asdict(meta.python),
     }
 
 
@@ -62,8 +63,8 @@ def to_dict(comparison: Comparison, plots: PlotSet | None = None) -> dict[str, A
         },
         "counts": {s.value: n for s, n in comparison.counts().items()},
         "exit_code": {
-            "regression": comparison.exit_code("regression"),
-            "uncertain": comparison.exit_code("uncertain"),
+            "regression": comparison.exit_code(FailOn.REGRESSION),
+            "uncertain": comparison.exit_code(FailOn.UNCERTAIN),
         },
         "warnings": list(comparison.warnings),
         "rounds": comparison.rounds,

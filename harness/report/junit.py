@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 from harness.compare import Comparison, Status, Verdict
 from harness.plots import PlotSet
+from harness.records import Kind
 from harness.report.rows import ratio_with_ci, row
 
 SUITE = "bench"
@@ -21,7 +22,7 @@ def _describe(v: Verdict) -> str:
         parts.append(f"ratio {ratio_with_ci(v)}")
     if v.p_value is not None:
         parts.append(f"p={r.p_value}")
-    if v.threshold is not None and v.kind == "sampled":
+    if v.threshold is not None and v.kind is Kind.SAMPLED:
         parts.append(f"threshold {v.threshold:.0%}")
     return ", ".join(parts) + (f" — {v.reason}" if v.reason else "")
 
@@ -52,7 +53,7 @@ def render(comparison: Comparison, plots: PlotSet | None = None) -> str:
         failures=str(statuses.count(Status.REGRESSED)),
         errors=str(statuses.count(Status.FAILED)),
         skipped="0",
-        timestamp=str(comparison.current.meta.get("start_time") or ""),
+        timestamp=comparison.current.meta.start_time,
     )
     properties = ET.SubElement(suite, "properties")
     for name, value in (

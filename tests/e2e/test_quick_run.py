@@ -20,11 +20,13 @@ def test_quick_analysis_run_records_samples_and_exact_requests(tmp_path: Path) -
     (path,) = tmp_path.glob("*.json")
     data = json.loads(path.read_text())
     assert data["meta"]["fixtures"]["mock"]["server"] == "mockgithub"
-    bench_result = data["benchmarks"][0]
+    (bench_result,) = data["benchmarks"]
+    assert bench_result["params"] == {"runs": 50, "cache": "cold"}
     metrics = {m["name"]: m for m in bench_result["metrics"]}
-    assert len(metrics["time"]["samples"]) >= 3
-    pages = math.ceil(bench_result["params"]["runs"] / 100)
-    # Exact and repeatable: the analyzer's own count and the server's agree, sample after sample.
-    counted = metrics["requests"]["samples"]
-    assert len(set(counted)) == 1 and counted[0] >= pages
-    assert metrics["mock.requests"]["samples"] == counted
+    (time_run,) = metrics["time"]["runs"]
+    assert len(time_run["samples"]) == 3
+    # The README's promise, exactly: one page of runs plus one job list per run, 1 + 50,
+    # counted alike by the analyzer and by the server, sample after sample.
+    assert math.ceil(50 / 100) + 50 == 51
+    assert metrics["requests"]["runs"][0]["samples"] == [51.0, 51.0, 51.0]
+    assert metrics["mock.requests"]["runs"][0]["samples"] == [51.0, 51.0, 51.0]

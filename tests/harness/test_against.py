@@ -11,12 +11,16 @@ import pytest
 
 from harness.against import interleave, run_against
 from harness.errors import InputError
+from harness.job import Job, jobs_of
 from harness.measure import SampleSettings
+from harness.records import Side
 from harness.results import load
 from harness.runner import RunOptions
-from harness.suite import CaseRef
+from harness.suite import BenchKind, CaseRef
 
 SUITE = """
+import os
+
 import analyzer
 
 
@@ -24,11 +28,27 @@ class Version:
     params = [[1, 2]]
     param_names = ["n"]
 
+    def setup(self, n):
+        # Once per worker process (calibrated samples): which side, which case, which process.
+        with open(os.environ["BENCH_TEST_LOG"], "a") as log:
+            log.write(f"{analyzer.VERSION} n={n} {os.getpid()}\\n")
+
     def time_work(self, n):
         analyzer.work(n)
 
     def counters(self):
         return {"version": analyzer.VERSION}
+"""
+MICRO = """
+import os
+
+import analyzer
+
+
+def test_work(benchmark):
+    with open(os.environ["BENCH_TEST_LOG"], "a") as log:
+        log.write(f"{analyzer.VERSION} micro {os.getpid()}\\n")
+    benchmark(analyzer.work, 1)
 """
 
 
@@ -39,34 +59,57 @@ def _git(repo: Path, *args: str) -> None:
 def _write(repo: Path, version: int) -> None:
     (repo / "analyzer").mkdir(exist_ok=True)
     (repo / "analyzer" / "__init__.py").write_text(
-        f"VERSION = {version}\n\ndef work(n):\n    return sum(range(n * {version} * 100))\n"
+        f"VERSION = {version}\n\ndef work(n):\n    return sum(range(n * {version} * 300))\n"
     )
 
 
 @pytest.fixture
-def repo(tmp_path: Path) -> Path:
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     repo = tmp_path / "repo"
-    (repo / "suites").mkdir(parents=True)
+    (repo / "suites" / "micro").mkdir(parents=True)
     (repo / "suites" / "__init__.py").write_text("")
     (repo / "suites" / "versioned.py").write_text(SUITE)
+    (repo / "suites" / "micro" / "test_m.py").write_text(MICRO)
     _write(repo, 1)
     _git(repo, "init", "-q", "-b", "main")
     _git(repo, "add", ".")
     _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "v1")
     _write(repo, 2)  # the working tree: a new version, not committed
+    monkeypatch.setenv("BENCH_TEST_LOG", str(tmp_path / "log.txt"))
     return repo
+
+
+def _log(tmp_path: Path) -> list[tuple[str, str, str]]:
+    lines = (tmp_path / "log.txt").read_text().splitlines()
+    return [(side, case, pid) for side, case, pid in (line.split() for line in lines)]
 
 
 def test_each_side_runs_its_own_code_interleaved(repo: Path, tmp_path: Path) -> None:
     fast = SampleSettings(samples=3, min_samples=3, max_time_s=2, warmup_s=0, min_sample_s=0.001)
-    options = RunOptions(repo / "suites", tmp_path / "results", settings=fast)
+    options = RunOptions(repo / "suites", tmp_path / "results", settings=fast, quick=True)
     done = run_against(options, "HEAD", repo)
     for result, version in ((done.base, 1.0), (done.current, 2.0)):
-        assert [b.status for b in result.benchmarks] == ["ok", "ok"]
-        assert {b.metric("version").samples for b in result.benchmarks} == {(version,) * 3}
-    assert done.base.meta["role"] == "base" and done.base.complete and done.current.complete
-    assert done.current.meta["against"]["base_run_id"] == done.base.run_id
-    assert done.base.meta["git"]["commit"] == done.current.meta["against"]["commit"]
+        assert [b.id for b in result.benchmarks] == [
+            "versioned.Version.time_work(n=1)", "versioned.Version.time_work(n=2)",
+            "micro.test_m.test_work",
+        ]  # fmt: skip
+        assert all(b.ok for b in result.benchmarks)
+        asv = result.benchmarks[:2]
+        assert {b.metric("version").samples for b in asv} == {(version,) * 3}  # type: ignore[union-attr]
+    assert done.base.meta.role == "base" and done.base.complete and done.current.complete
+    assert done.current.meta.against is not None
+    assert done.current.meta.against.base_run_id == done.base.run_id
+    assert done.base.meta.commit == done.current.meta.against.commit
+    # A B, then B A for the next job, the micro suites included: base is version 1.
+    assert [(side, case) for side, case, _ in _log(tmp_path)] == [
+        ("1", "n=1"),
+        ("2", "n=1"),
+        ("2", "n=2"),
+        ("1", "n=2"),
+        ("1", "micro"),
+        ("2", "micro"),
+    ]
+    assert len({pid for _, _, pid in _log(tmp_path)}) == 6  # a fresh process for each
     worktrees = subprocess.run(
         ["git", "worktree", "list"], cwd=repo, capture_output=True, text=True
     )
@@ -79,13 +122,22 @@ def test_unknown_revision_is_an_input_error(repo: Path, tmp_path: Path) -> None:
 
 
 def _ref(case_id: str) -> CaseRef:
-    return CaseRef(case_id, case_id, {}, "m", None, "time_x", "time", (), 60.0, None)
+    return CaseRef(case_id, case_id, {}, "m", None, "time_x", BenchKind.TIME)
+
+
+def _rounds(ids: list[str], rounds: int, side: Side) -> list[list[Job]]:
+    return [jobs_of([_ref(i) for i in ids], k, side) for k in range(rounds)]
 
 
 def test_interleave_alternates_and_runs_new_cases_alone() -> None:
     base, current = object(), object()
-    schedule = interleave(base, [_ref("a"), _ref("b")], current, [_ref("a"), _ref("b"), _ref("c")])  # type: ignore[arg-type]
-    sides = [("base" if rec is base else "current", case.id) for rec, case in schedule]
+    schedule = interleave(
+        base,  # type: ignore[arg-type]
+        _rounds(["a", "b"], 1, Side.BASE),
+        current,  # type: ignore[arg-type]
+        _rounds(["a", "b", "c"], 1, Side.CURRENT),
+    )
+    sides = [("base" if rec is base else "current", job.key) for rec, job in schedule]
     assert sides == [
         ("base", "a"), ("current", "a"), ("current", "b"), ("base", "b"), ("current", "c"),
     ]  # fmt: skip
@@ -93,26 +145,53 @@ def test_interleave_alternates_and_runs_new_cases_alone() -> None:
 
 def test_interleave_swaps_the_order_in_each_round_of_processes() -> None:
     base, current = object(), object()
-    schedule = interleave(base, [_ref("a")], current, [_ref("a")], rounds=3)  # type: ignore[arg-type]
+    schedule = interleave(
+        base,
+        _rounds(["a"], 3, Side.BASE),
+        current,
+        _rounds(["a"], 3, Side.CURRENT),  # type: ignore[arg-type]
+    )
     sides = ["B" if rec is base else "C" for rec, _ in schedule]
     assert sides == ["B", "C", "C", "B", "B", "C"]
+    assert [job.round for _, job in schedule] == [0, 0, 1, 1, 2, 2]
 
 
-def test_bench_run_against_judges_the_revision(repo: Path, tmp_path: Path) -> None:
+def test_bench_run_against_judges_the_revision_and_confirms_both_sides(
+    repo: Path, tmp_path: Path
+) -> None:
     command = [
         sys.executable, "-m", "harness.cli", "run", "--against", "HEAD", "--samples", "3",
-        "-b", "n=1", "--suites-dir", str(repo / "suites"), "--results-dir", str(tmp_path / "r"),
-        "--format", "json", "--confirm-rounds", "0",
+        "--processes", "2", "-b", "n=1|micro", "--suites-dir", str(repo / "suites"),
+        "--results-dir", str(tmp_path / "r"), "--format", "json", "--confirm-rounds", "1",
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 1, done.stderr  # the exact counter "version" went from 1 to 2
     report = json.loads(done.stdout[done.stdout.index("{") :])
-    verdicts = {v["metric"]: v for v in report["verdicts"] if v["metric"]}
-    assert verdicts["version"]["status"] == "regressed"
-    # --against measures 5 worker processes per side by default: times are judged per process.
-    assert (verdicts["time"]["level"], verdicts["time"]["baseline_n"]) == ("processes", 5)
+    verdicts = {(v["benchmark"], v["metric"]): v for v in report["verdicts"] if v["metric"]}
+    work = "versioned.Version.time_work(n=1)"
+    assert verdicts[(work, "version")]["status"] == "regressed"
+    assert ("micro.test_m.test_work", "time") in verdicts  # the micro suites are judged too
+    log = [(side, case) for side, case, _ in _log(tmp_path)]
+    first, confirming = log[:8], log[8:]
+    assert first == [
+        ("1", "n=1"),
+        ("2", "n=1"),
+        ("2", "micro"),
+        ("1", "micro"),  # round 0
+        ("2", "n=1"),
+        ("1", "n=1"),
+        ("1", "micro"),
+        ("2", "micro"),  # round 1
+    ]
+    # The slower work of version 2 makes its time a suspect: one confirmation round measures
+    # it again on both sides, two processes each, still interleaved.
+    suspects = {case for _, case in confirming}
+    assert confirming and {side for side, _ in confirming} == {"1", "2"}
+    assert sorted(confirming) == sorted([(s, c) for c in suspects for s in "12"] * 2)
     files = sorted((tmp_path / "r").glob("*.json"))
     assert len(files) == 2
     for path in files:
-        (bench,) = load(path).benchmarks
-        assert bench.metric("time").processes == (3,) * 5
+        bench = load(path).benchmark(work)
+        assert bench is not None
+        rounds = [r.round for r in bench.metric("time").runs]  # type: ignore[union-attr]
+        assert rounds == ([0, 1, 2, 3] if "n=1" in suspects else [0, 1])

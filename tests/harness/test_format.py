@@ -2,37 +2,38 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from harness.format import format_value, plain_text, run_table
-from harness.results import BenchmarkResult, Metric, RunResult
-from harness.stats import summarize
+from harness.meta import RunMeta
+from harness.records import BenchmarkResult, Direction, Kind, Metric, RunResult, Status
+from tests.golden import check_golden
 
 GOLDEN = Path(__file__).parent / "golden" / "run_table.txt"
 LONG_ID = "rate_limit.ClientAgainstServer.time_paced_requests(rpm=100, burst=5, server='pat')"
 
 
-def _metric(name: str, unit: str, kind: str, samples: tuple[float, ...]) -> Metric:
-    return Metric(name, unit, "lower", kind, samples, summarize(samples))
+def _metric(name: str, unit: str, kind: Kind, samples: tuple[float, ...]) -> Metric:
+    return Metric.single(name, unit, Direction.LOWER, kind, samples)
 
 
 def _run() -> RunResult:
-    timed = _metric("time", "s", "sampled", (0.101, 0.099, 0.1, 0.102))
-    requests = _metric("requests", "count", "exact", (51.0, 51.0, 51.0, 51.0))
-    micro = _metric("time", "s", "sampled", (2.5e-6, 2.6e-6, 2.4e-6))
+    timed = _metric("time", "s", Kind.SAMPLED, (0.101, 0.099, 0.1, 0.102))
+    requests = _metric("requests", "count", Kind.EXACT, (51.0, 51.0, 51.0, 51.0))
+    micro = _metric("time", "s", Kind.SAMPLED, (2.5e-6, 2.6e-6, 2.4e-6))
     return RunResult(
         "20261127T000000000000Z",
-        {},
+        RunMeta(),
         (
-            BenchmarkResult("analysis.A.time_x(runs=50)", "analysis.A.time_x", {"runs": 50}, "ok",
+            BenchmarkResult("analysis.A.time_x(runs=50)", "analysis.A.time_x", {"runs": 50},
+                            Status.OK,
                             (timed, requests)),
             BenchmarkResult(LONG_ID, "rate_limit.C.time_paced_requests", {}, "ok", (timed,)),
             BenchmarkResult("micro.test_cache.test_get[file]", "micro.test_cache.test_get",
-                            {"backend": "file"}, "ok", (micro,)),
-            BenchmarkResult("broken.time_hangs", "broken.time_hangs", {}, "failed",
+                            {"backend": "file"}, Status.OK, (micro,)),
+            BenchmarkResult("broken.time_hangs", "broken.time_hangs", {}, Status.FAILED,
                             error="timed out after 2 s"),
-            BenchmarkResult("cache.C.time_y(backend='redis')", "cache.C.time_y", {}, "skipped",
+            BenchmarkResult("cache.C.time_y(backend='redis')", "cache.C.time_y", {}, Status.SKIPPED,
                             error="no Redis"),
         ),
     )  # fmt: skip
@@ -41,9 +42,7 @@ def _run() -> RunResult:
 def test_run_table_matches_golden() -> None:
     # What `bench run` prints off a terminal (a CI log, where rich would assume 80 columns).
     text = plain_text(run_table(_run()))
-    if os.environ.get("BENCH_UPDATE_GOLDEN"):
-        GOLDEN.write_text(text)
-    assert text == GOLDEN.read_text()
+    check_golden(GOLDEN, text)
     assert "test_get[file]" in text  # ids are not read as rich markup
 
 

@@ -56,8 +56,9 @@ def test_confirmation_rounds_are_pooled_into_the_run_file(
     ]
     kept = load(done.path)
     assert kept == done.result
-    assert kept.meta["confirmation"]["rounds"] == 2
-    assert set(kept.meta["confirmation"]["remeasured"]) == {b.id for b in kept.benchmarks}
+    assert kept.meta.confirmation is not None and kept.meta.confirmation.rounds == 2
+    assert set(kept.meta.confirmation.remeasured) == {b.id for b in kept.benchmarks}
     for bench in kept.benchmarks:
-        assert bench.metric("time").processes == (3, 3, 3)  # the run's own and two rounds
+        runs = bench.metric("time").runs  # type: ignore[union-attr]
+        assert [r.round for r in runs] == [0, 1, 2]  # the run's own and two rounds
     assert len(list((options.results_dir / "confirm").glob("*.json"))) == 2

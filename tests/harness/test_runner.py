@@ -89,12 +89,14 @@ def test_several_processes_per_case_are_recorded_apart(sample_options: RunOption
     by_id = {b.id: b for b in result.benchmarks}
     summed = by_id["basic.Arithmetic.time_sum(size=10, label='a')"]
     time = summed.metric("time")
-    assert time.processes == (3, 3, 3) and len(time.samples) == 9
+    assert [len(r.samples) for r in time.runs] == [3, 3, 3] and len(time.samples) == 9
+    assert [r.round for r in time.runs] == [0, 1, 2]
+    assert len({r.started_at for r in time.runs}) == 3  # three worker processes
     assert summed.metric("items").samples == (10.0,) * 9
-    assert by_id["basic.track_answer"].metric("track").processes == (3, 3, 3)
+    assert [len(r.samples) for r in by_id["basic.track_answer"].metric("track").runs] == [3] * 3
     assert by_id["broken.time_raises"].status == "failed"  # and its later processes not run
     assert len(result.benchmarks) == len(by_id)  # one entry per case, not per process
-    assert load(path) == result and result.meta["processes"] == 3
+    assert load(path) == result and result.meta.processes == 3
 
 
 def test_a_worker_starts_without_the_heavy_libraries() -> None:

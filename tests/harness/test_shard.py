@@ -5,6 +5,8 @@ from dataclasses import replace
 import pytest
 
 from harness.errors import InputError
+from harness.meta import Confirmation
+from harness.records import Kind
 from harness.runner import RunOptions, plan, run
 from harness.shard import Shard, merge, parse_shard
 
@@ -30,18 +32,28 @@ def test_merge_of_shards_equals_an_unsharded_run(sample_options: RunOptions) -> 
     second, _ = run(replace(options, shard=Shard(2, 2)))
     merged = merge([second, first])
     assert sorted(b.id for b in merged.benchmarks) == sorted(b.id for b in whole.benchmarks)
-    assert merged.complete and merged.meta["merged_from"] == [second.run_id, first.run_id]
+    # Every shard's benchmark arrives whole: metrics, runs and samples.
+    by_id = {b.id: b for b in first.benchmarks + second.benchmarks}
+    assert merged.benchmarks == tuple(by_id[i] for i in sorted(by_id))
+    # Exact counters do not depend on how the run was split.
+    exact = {
+        (b.id, m.name): m.samples
+        for b in whole.benchmarks
+        for m in b.metrics
+        if m.kind is Kind.EXACT
+    }
+    assert exact and all(merged.benchmark(i).metric(n).samples == s for (i, n), s in exact.items())  # type: ignore[union-attr]
+    assert merged.complete and merged.meta.merged_from == (second.run_id, first.run_id)
+    assert merged.meta.planned_ids == tuple(sorted(whole.meta.planned_ids))
     with pytest.raises(InputError, match="exactly once"):
         merge([first, first])
     with pytest.raises(InputError, match="not a shard"):
         merge([whole])
-    odd = replace(second, meta={**second.meta, "quick": False})
+    odd = second.with_meta(quick=False)
     with pytest.raises(InputError, match="'quick'"):
         merge([first, odd])
-    fewer = replace(second, meta={**second.meta, "processes": 3})
+    fewer = second.with_meta(processes=3)
     with pytest.raises(InputError, match="'processes'"):
         merge([first, fewer])
-    confirmed = replace(
-        second, meta={**second.meta, "confirmation": {"rounds": 2, "remeasured": ["b", "a"]}}
-    )
-    assert merge([first, confirmed]).meta["confirmation"] == {"rounds": 2, "remeasured": ["a", "b"]}
+    confirmed = second.with_meta(confirmation=Confirmation(2, ("b", "a")))
+    assert merge([first, confirmed]).meta.confirmation == Confirmation(2, ("a", "b"))

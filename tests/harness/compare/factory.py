@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
-from harness.results import BenchmarkResult, Metric, RunResult
-from harness.stats import summarize
+from harness.meta import GitInfo, MachineInfo, PythonInfo, RunMeta
+from harness.records import BenchmarkResult, Direction, Kind, Metric, ProcessRun, RunResult, Status
 
-META: dict[str, Any] = {
-    "start_time": "2026-01-02T03:04:05Z",
-    "machine": {"hostname": "ci-box", "cpu_model": "Test CPU", "cores": 2},
-    "python": {"version": "3.11.7", "implementation": "CPython"},
-    "git": {"commit": "0123456789abcdef", "branch": "main", "dirty": False},
-}
+RUN_ID = re.compile(r"[0-9]{8}T[0-9]{12}Z")
+META = RunMeta(
+    start_time="2026-01-02T03:04:05Z",
+    machine=MachineInfo(hostname="ci-box", cpu_model="Test CPU", cores=2),
+    python=PythonInfo(version="3.11.7", implementation="CPython"),
+    git=GitInfo(commit="0123456789abcdef", branch="main", dirty=False),
+)
 
 
 def noisy(seed: int, median: float, cv: float, n: int = 10) -> tuple[float, ...]:
@@ -29,12 +32,22 @@ def metric(
     kind: str = "sampled",
     unit: str = "s",
     direction: str = "lower",
+    processes: int = 1,
 ) -> Metric:
-    return Metric(name, unit, direction, kind, tuple(samples), summarize(samples))
+    """A metric whose samples were taken by ``processes`` worker processes, evenly split."""
+    return Metric(name, unit, Direction(direction), Kind(kind), split(samples, processes))
 
 
-def counter(name: str, value: float, n: int = 10) -> Metric:
-    return metric(name, (float(value),) * n, kind="exact", unit="count")
+def split(samples: tuple[float, ...], processes: int) -> tuple[ProcessRun, ...]:
+    """``samples`` cut into ``processes`` runs of equal length (rounds 0, 1, …)."""
+    size = len(samples) // processes
+    return tuple(
+        ProcessRun(tuple(samples[k * size : (k + 1) * size]), round=k) for k in range(processes)
+    )
+
+
+def counter(name: str, value: float, n: int = 10, processes: int = 1) -> Metric:
+    return metric(name, (float(value),) * n, kind="exact", unit="count", processes=processes)
 
 
 def bench(
@@ -45,11 +58,20 @@ def bench(
     params: dict[str, Any] | None = None,
 ) -> BenchmarkResult:
     name = bench_id.split("(", 1)[0]
-    return BenchmarkResult(bench_id, name, params or {}, status, tuple(metrics), error)
+    return BenchmarkResult(bench_id, name, params or {}, Status(status), tuple(metrics), error)
 
 
-def run(run_id: str, *benchmarks: BenchmarkResult, **meta: Any) -> RunResult:
-    return RunResult(run_id, {**META, **meta}, tuple(benchmarks), complete=True)
+def run(label: str, *benchmarks: BenchmarkResult, **meta: Any) -> RunResult:
+    """A complete run; its id is a valid run id made from ``label`` (labels sort as ids do)."""
+    return RunResult(run_id(label), replace(META, **meta), tuple(benchmarks), complete=True)
+
+
+def run_id(label: str) -> str:
+    """``"a"`` -> ``20260102T000000000097Z``: a run id that sorts like its label."""
+    if RUN_ID.fullmatch(label):
+        return label
+    number = int.from_bytes(label.encode()[:5].ljust(5, b"\0"), "big") % 10**12
+    return f"20260102T{number:012d}Z"
 
 
 def timed(

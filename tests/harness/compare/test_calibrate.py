@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
 from scipy.stats import beta
 
@@ -17,7 +15,7 @@ from harness.calibrate import (
 )
 from harness.compare import Policy
 from harness.errors import InputError
-from harness.results import RunResult
+from harness.records import RunResult
 from tests.harness.compare.factory import bench, counter, metric, noisy, run
 
 
@@ -90,8 +88,8 @@ def _processed(count: int, processes: int = 6) -> list[RunResult]:
     made = []
     for i in range(count):
         samples = noisy(300 + i, 1.0, 0.03, 4 * processes)
-        time = replace(metric("time", samples), processes=(4,) * processes)
-        requests = replace(counter("requests", 5, 4 * processes), processes=(4,) * processes)
+        time = metric("time", samples, processes=processes)
+        requests = counter("requests", 5, 4 * processes, processes=processes)
         made.append(run(f"r{i}", bench("x", time, requests)))
     return made
 
@@ -101,10 +99,9 @@ def test_a_process_split_keeps_each_process_whole() -> None:
     base, current = process_split(one, frozenset({0, 2, 4}))
     time = one.benchmarks[0].metric("time")
     b, c = base.benchmarks[0].metric("time"), current.benchmarks[0].metric("time")
-    assert b.processes == c.processes == (4, 4, 4)
-    groups = time.by_process()
-    assert b.by_process() == [groups[0], groups[2], groups[4]]
-    assert c.by_process() == [groups[1], groups[3], groups[5]]
+    assert b is not None and c is not None and time is not None
+    assert b.runs == (time.runs[0], time.runs[2], time.runs[4])
+    assert c.runs == (time.runs[1], time.runs[3], time.runs[5])
     assert base.run_id != current.run_id
 
 

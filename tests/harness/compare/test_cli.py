@@ -9,7 +9,7 @@ import pytest
 
 from harness.cli import main
 from harness.results import save
-from tests.harness.compare.factory import run, timed
+from tests.harness.compare.factory import run, run_id, timed
 
 
 def _bench(argv: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
@@ -115,8 +115,9 @@ def test_markdown_links_plots_relative_to_the_report(
     ]
     assert _bench(argv, capsys)[0] == 1
     text = out.read_text()
-    assert "](results/c/plots/summary.png)" in text
-    assert (tmp_path / "results" / "c" / "plots" / "summary.png").is_file()
+    slow = run_id("c")
+    assert f"](results/{slow}/plots/summary.png)" in text
+    assert (tmp_path / "results" / slow / "plots" / "summary.png").is_file()
 
 
 def test_history_command_prints_every_run(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from harness.compare import Status, confirm, judge, to_confirm
-from harness.results import RunResult
+from harness.records import RunResult
 from tests.harness.compare.factory import bench, counter, metric, noisy, run, timed
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from harness.compare import Comparison, Policy, Status, Verdict, judge
+from harness.compare.model import FailOn
 from harness.errors import InputError
+from harness.meta import MachineInfo
 from tests.harness.compare.factory import bench, counter, metric, noisy, run, timed
 
 ID = "suite.Bench.time_x(n=1)"
@@ -46,7 +50,7 @@ def test_too_noisy_to_rule_out_the_threshold_is_uncertain_not_unchanged() -> Non
     assert v.status is Status.UNCERTAIN and v.ratio == 1.0
     assert v.ci_high is not None and v.ci_high >= 1.2  # a 20% slowdown is not ruled out
     assert v.reason == "a slowdown of 20% not ruled out, not significant"
-    assert comparison.exit_code() == 0 and comparison.exit_code("uncertain") == 1
+    assert comparison.exit_code() == 0 and comparison.exit_code(FailOn.UNCERTAIN) == 1
 
 
 def test_a_true_slowdown_of_exactly_the_threshold_is_caught() -> None:
@@ -76,8 +80,8 @@ def test_too_few_samples_past_the_threshold_are_uncertain_and_say_why() -> None:
     comparison, v = _one((10.0, 11.0, 10.5), (14.0, 15.0, 14.5))
     assert v.status is Status.UNCERTAIN
     assert "need ≥5 per side" in v.reason
-    assert comparison.exit_code("regression") == 0
-    assert comparison.exit_code("uncertain") == 1
+    assert comparison.exit_code(FailOn.REGRESSION) == 0
+    assert comparison.exit_code(FailOn.UNCERTAIN) == 1
 
 
 def test_exact_counters_are_compared_exactly() -> None:
@@ -113,7 +117,7 @@ def test_new_missing_and_failed_benchmarks() -> None:
 
 def test_a_different_machine_makes_time_verdicts_uncertain_but_not_counters() -> None:
     base = run("a", bench(ID, metric("time", noisy(1, 10.0, 0.05)), counter("requests", 5)))
-    machine = {"hostname": "laptop", "cpu_model": "Test CPU", "cores": 2}
+    machine = MachineInfo(hostname="laptop", cpu_model="Test CPU", cores=2)
     cur = run(
         "b",
         bench(ID, metric("time", noisy(2, 15.0, 0.05)), counter("requests", 6)),
@@ -167,3 +171,11 @@ def test_zero_medians_give_infinite_or_zero_ratios_not_nan(run_noise: float) -> 
     assert grew.status is Status.REGRESSED and grew.ci_low == float("inf")
     _, vanished = _one((1.0,) * 10, (0.0,) * 10, policy)
     assert vanished.status is Status.IMPROVED and vanished.ratio == 0.0
+
+
+def test_a_benchmark_whose_version_changed_is_new_not_compared() -> None:
+    base = run("a", replace(bench(ID, metric("time", noisy(1, 1.0, 0.01))), version="1"))
+    cur = run("b", replace(bench(ID, metric("time", noisy(2, 5.0, 0.01))), version="2"))
+    (verdict,) = judge(base, cur).verdicts
+    assert verdict.status is Status.NEW and verdict.metric is None
+    assert verdict.reason == "benchmark version changed ('1' → '2')"

@@ -7,8 +7,14 @@ from dataclasses import replace
 import pytest
 
 from harness.compare import Policy, Status, judge
-from harness.compare.processes import judged_values, process_value, process_values
-from harness.results import Metric
+from harness.compare.processes import (
+    Level,
+    Statistic,
+    judged_values,
+    process_value,
+    process_values,
+)
+from harness.records import Direction, Metric, ProcessRun
 from tests.harness.compare.factory import bench, counter, metric, noisy, run
 
 ID = "suite.Bench.time_x(n=1)"
@@ -19,28 +25,29 @@ def _processes(levels: list[float], seed: int = 0, n: int = 10) -> Metric:
     samples: tuple[float, ...] = ()
     for k, level in enumerate(levels):
         samples += noisy(seed * 100 + k, level, 0.01, n)
-    return replace(metric("time", samples), processes=(n,) * len(levels))
+    return metric("time", samples, processes=len(levels))
 
 
 def test_a_process_value_is_its_median_or_its_best() -> None:
-    assert process_value([3.0, 1.0, 2.0, 9.0], "lower", "median") == 2.5
-    assert process_value([3.0, 1.0, 2.0], "lower", "best") == 1.0
-    assert process_value([3.0, 1.0, 2.0], "higher", "best") == 3.0
-    with pytest.raises(ValueError):
-        process_value([1.0], "lower", "mean")
+    lower, higher = Direction.LOWER, Direction.HIGHER
+    assert process_value(ProcessRun((3.0, 1.0, 2.0, 9.0)), lower, Statistic.MEDIAN) == 2.5
+    assert process_value(ProcessRun((3.0, 1.0, 2.0)), lower, Statistic.BEST) == 1.0
+    assert process_value(ProcessRun((3.0, 1.0, 2.0)), higher, Statistic.BEST) == 3.0
 
 
-def test_process_values_follow_the_recorded_groups() -> None:
-    m = replace(metric("time", (1.0, 2.0, 3.0, 10.0, 20.0)), processes=(3, 2))
-    assert process_values(m, "median") == (2.0, 15.0)
-    assert process_values(metric("time", (1.0, 3.0)), "median") == (2.0,)  # one unknown group
+def test_process_values_follow_the_recorded_runs() -> None:
+    runs = (ProcessRun((1.0, 2.0, 3.0)), ProcessRun((10.0, 20.0), round=1))
+    m = replace(metric("time", ()), runs=runs)
+    assert process_values(m, Statistic.MEDIAN) == (2.0, 15.0)
+    assert process_values(metric("time", (1.0, 3.0)), Statistic.MEDIAN) == (2.0,)
 
 
 def test_processes_are_judged_only_when_both_sides_have_enough() -> None:
     five, four = _processes([1.0] * 5), _processes([1.0] * 4)
-    assert judged_values(five, five, 5, "median")[2] == "processes"
-    assert judged_values(five, four, 5, "median")[2] == "samples"
-    assert judged_values(four, four, 4, "median")[2] == "processes"
+    median = Statistic.MEDIAN
+    assert judged_values(five, five, 5, median)[2] is Level.PROCESSES
+    assert judged_values(five, four, 5, median)[2] is Level.SAMPLES
+    assert judged_values(four, four, 4, median)[2] is Level.PROCESSES
 
 
 def _verdict(base: Metric, cur: Metric, policy: Policy | None = None):
@@ -82,8 +89,8 @@ def test_run_noise_widens_per_process_verdicts_too() -> None:
 
 
 def test_counters_stay_exact_with_processes() -> None:
-    base = replace(counter("requests", 5, n=12), processes=(2,) * 6)
-    cur = replace(counter("requests", 6, n=12), processes=(2,) * 6)
+    base = counter("requests", 5, n=12, processes=6)
+    cur = counter("requests", 6, n=12, processes=6)
     v = _verdict(base, cur)
     assert (v.level, v.status) == ("samples", Status.REGRESSED)
 
@@ -93,5 +100,3 @@ def test_the_policy_checks_its_process_settings() -> None:
 
     with pytest.raises(InputError):
         Policy(min_processes=1)
-    with pytest.raises(InputError):
-        Policy(process_statistic="mean")

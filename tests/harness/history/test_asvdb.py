@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from asv.results import Results
@@ -18,40 +20,41 @@ from harness.asvdb import (
     write_benchmarks_json,
 )
 from harness.asvseries import series_of
-from harness.results import BenchmarkResult, Metric, RunResult
+from harness.meta import GitInfo, MachineInfo, PythonInfo, RunMeta
+from harness.records import BenchmarkResult, Direction, Kind, Metric, RunResult, Status
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
-META = {
-    "start_time": "2026-11-27T09:00:00Z",
-    "machine": {"hostname": "box", "cpu_model": "CPU", "cores": 2, "memory_bytes": 1024,
-                "os": "Linux 6", "arch": "x86_64"},
-    "python": {"version": "3.11.9"},
-    "git": {"commit": COMMIT, "branch": "main", "dirty": False},
-}  # fmt: skip
+META = RunMeta(
+    start_time="2026-11-27T09:00:00Z",
+    machine=MachineInfo(hostname="box", cpu_model="CPU", cores=2, memory_bytes=1024,
+                        os="Linux 6", arch="x86_64"),
+    python=PythonInfo(version="3.11.9"),
+    git=GitInfo(commit=COMMIT, branch="main", dirty=False),
+)  # fmt: skip
 
 
 def sampled(name: str, unit: str, values: tuple[float, ...]) -> Metric:
-    return Metric(name, unit, "lower", "sampled", values)
+    return Metric.single(name, unit, Direction.LOWER, Kind.SAMPLED, values)
 
 
 def exact(name: str, value: float) -> Metric:
-    return Metric(name, "count", "lower", "exact", (value, value, value), {"median": value})
+    return Metric.single(name, "count", Direction.LOWER, Kind.EXACT, (value, value, value))
 
 
-def case(n: int, t: float, status: str = "ok") -> BenchmarkResult:
+def case(n: int, t: float, status: Status = Status.OK) -> BenchmarkResult:
     metrics = (
         (sampled("time", "s", (t, t * 1.1, t * 0.9)), exact("mock.requests", n * 10.0))
-        if status == "ok"
+        if status is Status.OK
         else ()
     )
     return BenchmarkResult(
         f"m.C.time_x(n={n})", "m.C.time_x", {"n": n}, status, metrics,
-        None if status == "ok" else "boom",
+        None if status is Status.OK else "boom",
     )  # fmt: skip
 
 
-def run(*benchmarks: BenchmarkResult, run_id: str = "r1", **git: object) -> RunResult:
-    meta = {**META, "git": {**META["git"], **git}}
+def run(*benchmarks: BenchmarkResult, run_id: str = "r1", **git: Any) -> RunResult:
+    meta = replace(META, git=replace(META.git, **git))
     return RunResult(run_id, meta, benchmarks, True)
 
 
@@ -61,8 +64,8 @@ def load_results(path: Path) -> Results:
 
 def test_series_names_types_and_units() -> None:
     track = BenchmarkResult(
-        "m.track_y", "m.track_y", {}, "ok",
-        (Metric("track", "%", "higher", "exact", (5.0,), {"median": 5.0}),
+        "m.track_y", "m.track_y", {}, Status.OK,
+        (Metric.single("track", "%", Direction.HIGHER, Kind.EXACT, (5.0,)),
          sampled("throughput", "req/s", (100.0, 110.0)),
          sampled("peakmem", "bytes", (1e6, 1.1e6))),
     )  # fmt: skip
@@ -92,7 +95,9 @@ def test_record_writes_asv_results_with_samples_and_exact_values(tmp_path: Path)
 
 
 def test_failed_is_none_and_skipped_is_nan(tmp_path: Path) -> None:
-    path = record(run(case(1, 0.5), case(2, 0, "failed"), case(3, 0, "skipped")), tmp_path)
+    path = record(
+        run(case(1, 0.5), case(2, 0, Status.FAILED), case(3, 0, Status.SKIPPED)), tmp_path
+    )
     values = load_results(path).get_result_value("m.C.time_x", [["1", "2", "3"]])
     assert values[0] == 0.5 and values[1] is None and math.isnan(values[2])
 

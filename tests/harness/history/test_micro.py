@@ -1,4 +1,5 @@
-"""pytest-benchmark micro suites: their JSON imported as bench results, and a real run of them."""
+"""pytest-benchmark micro suites: their JSON imported as bench results, and real runs of them as
+ordinary cases of a run."""
 
 from __future__ import annotations
 
@@ -8,8 +9,17 @@ from pathlib import Path
 import pytest
 
 from harness.errors import InputError
-from harness.micro import MAX_SAMPLES, bench_id, import_pytest_benchmark, nodeid_of, run_micro
-from harness.results import RunResult, from_dict, to_dict
+from harness.micro import (
+    MAX_SAMPLES,
+    bench_id,
+    case_of,
+    collect,
+    import_pytest_benchmark,
+    nodeid_of,
+)
+from harness.records import Direction, Kind, RunResult, Status
+from harness.results import from_dict, to_dict
+from harness.runner import RunOptions, run
 from harness.suite import discover
 
 DATA = Path(__file__).parent / "data" / "pytest_benchmark.json"  # a real pytest-benchmark run
@@ -45,11 +55,11 @@ def test_recorded_json_becomes_one_sampled_time_metric_per_test() -> None:
         result = results[bench_id(raw["fullname"])]
         (metric,) = result.metrics
         assert (metric.name, metric.unit, metric.kind, metric.direction) == (
-            "time", "s", "sampled", "lower",
+            "time", "s", Kind.SAMPLED, Direction.LOWER,
         )  # fmt: skip
         assert metric.samples == tuple(raw["stats"]["data"])  # the real rounds, not only stats
         assert metric.summary["median"] == pytest.approx(raw["stats"]["median"])
-        assert result.status == "ok"
+        assert result.status is Status.OK
     assert results["micro.test_cache.test_get[file]"].params == {"backend": "file"}
     assert results["micro.test_cache.test_get[file]"].name == "micro.test_cache.test_get"
     assert results["micro.test_cache.test_cache_key"].params == {}
@@ -57,8 +67,8 @@ def test_recorded_json_becomes_one_sampled_time_metric_per_test() -> None:
 
 def test_imported_results_survive_the_result_format() -> None:
     results = import_pytest_benchmark(json.loads(DATA.read_text()))
-    run = RunResult("r", {}, tuple(results), True)
-    assert from_dict(json.loads(json.dumps(to_dict(run)))) == run
+    result = RunResult("20261130T000000000000Z", benchmarks=tuple(results), complete=True)
+    assert from_dict(json.loads(json.dumps(to_dict(result)))) == result
 
 
 def test_json_without_round_data_is_refused() -> None:
@@ -77,32 +87,60 @@ def test_many_rounds_are_thinned_evenly() -> None:
 
 
 def test_ids_and_node_ids_round_trip(tmp_path: Path) -> None:
+    root = tmp_path / "suites"
+    (root / "micro").mkdir(parents=True)
     node = "suites/micro/test_cache.py::test_get[file]"
-    assert bench_id(node) == "micro.test_cache.test_get[file]"
-    assert nodeid_of(bench_id(node), Path("suites/micro")) == node
+    seen = {"path": str(root / "micro" / "test_cache.py"), "params": {"backend": "file"}}
+    case = case_of(node, seen, root)
+    assert case.id == bench_id(node) == "micro.test_cache.test_get[file]"
+    assert (case.module, case.method) == ("micro/test_cache.py", "test_get[file]")
+    assert nodeid_of(case, root) == f"{root}/micro/test_cache.py::test_get[file]"
     assert bench_id("a/test_x.py::TestY::test_z[0.5]") == "micro.test_x.TestY.test_z[0.5]"
 
 
+def _micro_suites(tmp_path: Path) -> Path:
+    root = tmp_path / "suites"
+    (root / "micro").mkdir(parents=True)
+    (root / "__init__.py").write_text("")
+    (root / "micro" / "test_some.py").write_text(FAILING)
+    return root
+
+
+def test_collection_lists_every_test_with_its_parameters(tmp_path: Path) -> None:
+    cases = {c.id: c for c in collect(_micro_suites(tmp_path))}
+    assert sorted(cases) == [
+        "micro.test_some.test_breaks[1]",
+        "micro.test_some.test_breaks[2]",
+        "micro.test_some.test_fast",
+        "micro.test_some.test_skipped",
+    ]
+    assert cases["micro.test_some.test_breaks[2]"].params == {"size": 2}
+    assert cases["micro.test_some.test_breaks[2]"].name == "micro.test_some.test_breaks"
+
+
 def test_a_real_run_records_failures_and_skips(tmp_path: Path) -> None:
-    root = tmp_path / "suites" / "micro"
-    root.mkdir(parents=True)
-    (root / "test_some.py").write_text(FAILING)
-    results = {r.id: r for r in run_micro(quick=True, root=root)}
-    assert set(results) == {
+    root = _micro_suites(tmp_path)
+    options = RunOptions(root, tmp_path / "results", quick=True, processes=2)
+    result, _ = run(options)
+    by_id = {r.id: r for r in result.benchmarks}
+    assert set(by_id) == {
         "micro.test_some.test_fast",
         "micro.test_some.test_breaks[1]",
         "micro.test_some.test_breaks[2]",
         "micro.test_some.test_skipped",
     }
-    assert results["micro.test_some.test_fast"].status == "ok"
-    assert len(results["micro.test_some.test_fast"].metrics[0].samples) >= 5
-    broken = results["micro.test_some.test_breaks[2]"]
-    assert broken.status == "failed" and "size 2 is broken" in (broken.error or "")
+    fast = by_id["micro.test_some.test_fast"].metric("time")
+    assert fast is not None and [r.round for r in fast.runs] == [0, 1]  # two worker processes
+    assert all(len(r.samples) >= 5 for r in fast.runs)
+    broken = by_id["micro.test_some.test_breaks[2]"]
+    assert broken.status is Status.FAILED and "size 2 is broken" in (broken.error or "")
     assert broken.params == {"size": 2} and broken.metrics == ()
-    skipped = results["micro.test_some.test_skipped"]
-    assert skipped.status == "skipped" and "needs a service" in (skipped.error or "")
-    only = run_micro(quick=True, root=root, ids=["micro.test_some.test_breaks[1]"])
-    assert [r.id for r in only] == ["micro.test_some.test_breaks[1]"]
+    skipped = by_id["micro.test_some.test_skipped"]
+    assert skipped.status is Status.SKIPPED and "needs a service" in (skipped.error or "")
+    only = RunOptions(
+        root, tmp_path / "results", quick=True, ids=("micro.test_some.test_breaks[1]",)
+    )
+    assert [r.id for r in run(only)[0].benchmarks] == ["micro.test_some.test_breaks[1]"]
 
 
 def test_neither_asv_nor_bench_discovery_collects_the_micro_suites() -> None:

@@ -7,7 +7,6 @@ Regenerate after an intended change, then review the diff:
 from __future__ import annotations
 
 import json
-import os
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -15,20 +14,16 @@ import pytest
 
 from harness.compare import Comparison, Status
 from harness.report import FORMATS, render
+from tests.golden import check_golden
 
 GOLDEN = Path(__file__).parent / "golden"
-UPDATE = os.environ.get("BENCH_UPDATE_GOLDEN") == "1"
 
 
 @pytest.mark.parametrize(
     ("fmt", "name"), [("console", "console.txt"), ("markdown", "report.md"), ("junit", "junit.xml")]
 )
 def test_output_matches_golden(fmt: str, name: str, comparison: Comparison) -> None:
-    text = render(fmt, comparison)
-    path = GOLDEN / name
-    if UPDATE:
-        path.write_text(text)
-    assert text == path.read_text(), f"{name} changed; see this module's docstring to regenerate"
+    check_golden(GOLDEN / name, render(fmt, comparison))
 
 
 def test_the_sample_covers_every_status(comparison: Comparison) -> None:
