@@ -28,7 +28,7 @@ def _run() -> RunResult:
             BenchmarkResult("analysis.A.time_x(runs=50)", "analysis.A.time_x", {"runs": 50},
                             Status.OK,
                             (timed, requests)),
-            BenchmarkResult(LONG_ID, "rate_limit.C.time_paced_requests", {}, "ok", (timed,)),
+            BenchmarkResult(LONG_ID, "rate_limit.C.time_paced_requests", {}, Status.OK, (timed,)),
             BenchmarkResult("micro.test_cache.test_get[file]", "micro.test_cache.test_get",
                             {"backend": "file"}, Status.OK, (micro,)),
             BenchmarkResult("broken.time_hangs", "broken.time_hangs", {}, Status.FAILED,

@@ -8,7 +8,8 @@ from pathlib import Path
 from harness.calibrate import slowed
 from harness.compare import Policy
 from harness.gate import Gate, gated_run
-from harness.results import BenchmarkResult, load, save
+from harness.records import BenchmarkResult
+from harness.results import load, save
 from harness.runner import RunOptions, run
 from harness.suite import CaseRef
 

@@ -7,19 +7,18 @@ import io
 from rich.console import Console
 
 from harness.cli.progress import LineProgress, RunProgress, run_progress
-from harness.results import BenchmarkResult, Metric
-from harness.stats import summarize
-from harness.suite import CaseRef
+from harness.records import BenchmarkResult, Direction, Kind, Metric, Status
+from harness.suite import BenchKind, CaseRef
 
 
 def case(case_id: str) -> CaseRef:
-    return CaseRef(case_id, case_id, {}, "suites.x", None, "time_x", "time", (), 60.0, None)
+    return CaseRef(case_id, case_id, {}, "suites.x", None, "time_x", BenchKind.TIME)
 
 
 def ok(case_id: str, seconds: float) -> BenchmarkResult:
     samples = (seconds, seconds)
-    metric = Metric("time", "s", "lower", "sampled", samples, summarize(samples))
-    return BenchmarkResult(case_id, case_id, {}, "ok", (metric,))
+    metric = Metric.single("time", "s", Direction.LOWER, Kind.SAMPLED, samples)
+    return BenchmarkResult(case_id, case_id, {}, Status.OK, (metric,))
 
 
 def test_each_phase_and_finished_case_is_one_line() -> None:
@@ -32,11 +31,13 @@ def test_each_phase_and_finished_case_is_one_line() -> None:
             case("analysis.A.time_a(runs=50, cache='cold')"),
             ok("analysis.A.time_a(runs=50, cache='cold')", 0.0787),
         )
-        failed = BenchmarkResult("b.time_b", "b.time_b", {}, "failed", error="timed out\nafter 2 s")
+        failed = BenchmarkResult(
+            "b.time_b", "b.time_b", {}, Status.FAILED, error="timed out\nafter 2 s"
+        )
         progress.case_finished(case("b.time_b"), failed)
         progress.phase("confirming: round 1 of up to 4, 1 benchmark(s)")
         progress.started(2)
-        skipped = BenchmarkResult("c.time_c", "c.time_c", {}, "skipped", error="no Redis")
+        skipped = BenchmarkResult("c.time_c", "c.time_c", {}, Status.SKIPPED, error="no Redis")
         progress.case_finished(case("c.time_c"), skipped)
     assert stream.getvalue().splitlines() == [
         "preparing: discovering benchmarks, starting fixtures",

@@ -35,12 +35,13 @@ def test_merge_of_shards_equals_an_unsharded_run(sample_options: RunOptions) -> 
     # Every shard's benchmark arrives whole: metrics, runs and samples.
     by_id = {b.id: b for b in first.benchmarks + second.benchmarks}
     assert merged.benchmarks == tuple(by_id[i] for i in sorted(by_id))
-    # Exact counters do not depend on how the run was split.
+    # Exact counters of the work done do not depend on how the run was split (probe.calls
+    # counts calibrated calls per sample, which depend on the machine's speed).
     exact = {
         (b.id, m.name): m.samples
         for b in whole.benchmarks
         for m in b.metrics
-        if m.kind is Kind.EXACT
+        if m.kind is Kind.EXACT and m.name != "probe.calls"
     }
     assert exact and all(merged.benchmark(i).metric(n).samples == s for (i, n), s in exact.items())  # type: ignore[union-attr]
     assert merged.complete and merged.meta.merged_from == (second.run_id, first.run_id)
