@@ -7,7 +7,8 @@ own process (:func:`spawn_server`), and an in-process ``responses`` adapter
 """
 
 from mockgithub.config import MockConfig
-from mockgithub.model import MockModel, MockRequest, MockResponse
+from mockgithub.messages import MockRequest, MockResponse
+from mockgithub.model import MockModel
 from mockgithub.process import ServerProcess, ServerStartError, spawn_server
 from mockgithub.server import MockServer
 

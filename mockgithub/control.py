@@ -26,8 +26,10 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-if TYPE_CHECKING:
-    from mockgithub.model import MockModel, MockRequest, MockResponse
+from mockgithub.messages import MockRequest, MockResponse
+
+if TYPE_CHECKING:  # the model imports this module; the type alone is needed here
+    from mockgithub.model import MockModel
 
 JSON = (("content-type", "application/json; charset=utf-8"),)
 SECRET_HEADER = "X-Mock-Control-Secret"
@@ -163,6 +165,4 @@ def _act(model: MockModel, action: str, method: str, payload: dict[str, Any]) ->
 
 
 def _reply(status: int, body: Any) -> MockResponse:
-    from mockgithub.model import MockResponse  # noqa: PLC0415 - the model imports this module
-
     return MockResponse(status, JSON, orjson.dumps(body))

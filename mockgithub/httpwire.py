@@ -30,7 +30,8 @@ from http import HTTPStatus
 from urllib.parse import parse_qsl, unquote
 
 from mockgithub.httphead import MAX_HEAD, BadRequest, Head, parse_head
-from mockgithub.model import MockModel, MockRequest, MockResponse
+from mockgithub.messages import MockRequest, MockResponse
+from mockgithub.model import MockModel
 from mockgithub.wirelimits import Wire
 
 # The event loop wakes on whole milliseconds, rounding up; aiming half a millisecond early

@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -22,6 +22,7 @@ from mockgithub.config import MockConfig
 from mockgithub.control import ControlAccess, control
 from mockgithub.dataset import Dataset
 from mockgithub.faults import ERROR_MESSAGES, Fate, FaultPlan
+from mockgithub.messages import MockRequest, MockResponse
 from mockgithub.ratelimit import (
     DOCS_PRIMARY,
     DOCS_SECONDARY,
@@ -46,39 +47,6 @@ COMMON_HEADERS = (
     ("x-github-media-type", "github.v3; format=json"),
     ("x-github-api-version-selected", "2022-11-28"),
 )
-
-
-@dataclass(frozen=True)
-class MockRequest:
-    method: str
-    path: str
-    query: Mapping[str, str] = field(default_factory=dict)
-    headers: Mapping[str, str] = field(default_factory=dict)  # names in any case
-    body: bytes = b""
-    client: str = "127.0.0.1"
-
-    def header(self, name: str) -> str | None:
-        wanted = name.lower()
-        for key, value in self.headers.items():
-            if key.lower() == wanted:
-                return value
-        return None
-
-
-@dataclass(frozen=True)
-class MockResponse:
-    status: int
-    headers: tuple[tuple[str, str], ...]
-    body: bytes
-    delay_s: float = 0.0
-    fault: str | None = None  # "reset": the transport drops the connection instead
-
-    def json(self) -> Any:
-        return orjson.loads(self.body)
-
-    def header(self, name: str) -> str | None:
-        wanted = name.lower()
-        return next((v for k, v in self.headers if k.lower() == wanted), None)
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,8 @@ import requests
 import responses
 
 from mockgithub.config import MockConfig
-from mockgithub.model import MockModel, MockRequest, MockResponse
+from mockgithub.messages import MockRequest, MockResponse
+from mockgithub.model import MockModel
 
 GITHUB_API = "https://api.github.com"
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")

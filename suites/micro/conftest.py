@@ -24,7 +24,8 @@ from analyzer.cache import (
 )
 from analyzer.config import default_cache_dir
 from mockgithub import MockConfig
-from mockgithub.model import MockModel, MockRequest, MockResponse
+from mockgithub.messages import MockRequest, MockResponse
+from mockgithub.model import MockModel
 
 TOKEN = "ghp_microbench00000000000000000000000000"
 BACKENDS = ["memory", "file"]

@@ -9,7 +9,7 @@ import requests
 from pytest_benchmark.fixture import BenchmarkFixture
 from requests.utils import parse_header_links
 
-from mockgithub.model import MockResponse
+from mockgithub.messages import MockResponse
 
 
 def test_parse_link_header(benchmark: BenchmarkFixture, page: MockResponse) -> None:

@@ -8,7 +8,7 @@ import orjson
 from pytest_benchmark.fixture import BenchmarkFixture
 
 from analyzer.analysis import analyze_runs
-from mockgithub.model import MockResponse
+from mockgithub.messages import MockResponse
 
 
 def test_json_loads_page(benchmark: BenchmarkFixture, page: MockResponse) -> None:
