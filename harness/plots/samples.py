@@ -9,6 +9,7 @@ import numpy as np
 
 from harness.compare import Comparison, Verdict
 from harness.plots.figure import COLORS, STATUS_COLORS, pyplot, save, scaled
+from harness.plots.paths import slug
 from harness.records import Kind, Metric
 from harness.stats import median_ci
 
@@ -29,8 +30,6 @@ def _metric(comparison: Comparison, side: str, bench_id: str, name: str) -> Metr
 
 
 def write_all(comparison: Comparison, directory: Path) -> dict[str, Path]:
-    from harness.plots import slug
-
     return {
         bench_id: write_one(comparison, bench_id, verdicts, directory / f"{slug(bench_id)}.png")
         for bench_id, verdicts in _compared(comparison).items()

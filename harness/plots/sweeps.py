@@ -17,6 +17,7 @@ import numpy as np
 
 from harness.compare import Comparison
 from harness.plots.figure import COLORS, pyplot, save, scaled
+from harness.plots.paths import slug
 from harness.records import BenchmarkResult, RunResult
 
 SIDES = ("baseline", "current")
@@ -94,8 +95,6 @@ def curves(comparison: Comparison, name: str, param: str) -> Iterator[Curve]:
 
 
 def write_all(comparison: Comparison, directory: Path) -> dict[str, Path]:
-    from harness.plots import slug
-
     written: dict[str, Path] = {}
     groups = _groups(comparison.current)
     for name, benchmarks in sorted(groups.items()):
