@@ -12,12 +12,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
+from analyzer.cache.base import BACKEND_KINDS
 from analyzer.errors import ConfigError
 
 DEFAULT_API_URL = "https://api.github.com"
 OUTPUT_FORMATS = ("console", "json", "markdown")
 LOG_LEVELS = ("DEBUG", "INFO", "WARN", "ERROR")
-CACHE_BACKENDS = ("memory", "file", "redis")
 
 
 def default_cache_dir() -> str:
@@ -224,7 +224,7 @@ KNOBS: dict[str, Knob] = {
             "CACHE_BACKEND",
             "cache_backend",
             _lower,
-            _choice("CACHE_BACKEND", CACHE_BACKENDS),
+            _choice("CACHE_BACKEND", BACKEND_KINDS),
             "memory, file or redis",
         ),
         _knob(

@@ -60,16 +60,3 @@ def _fast_tmp() -> str | None:
     # The toolkit's guide puts its cache on a RAM disk; use one where the machine has it.
     shm = Path("/dev/shm")
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None
-
-
-class FakeClock:
-    """Time that moves only when told: TTL sweeps without real waiting."""
-
-    def __init__(self, start: float = 1_800_000_000.0) -> None:
-        self.now = start
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds

@@ -16,9 +16,10 @@ from analyzer.cache import (
     open_backend,
 )
 from analyzer.client import GitHubClient
+from analyzer.clock import FakeClock
 from analyzer.records import AnalysisResult
 from analyzer.service import analyze_repository
-from suites._common import FakeClock, analyzer_config, cache_dir, client_for
+from suites._common import analyzer_config, cache_dir, client_for
 from suites._mock import REPO
 from suites._redis import NAMESPACE, redis_url
 

@@ -4,10 +4,10 @@
 docs/cache.md for the levels, TTLs, backends, counters and the Redis fallback.
 """
 
-from analyzer.cache.base import DEFAULT_TTLS, CacheBackend, CacheEntry, CacheLevel
+from analyzer.cache.base import BACKEND_KINDS, DEFAULT_TTLS, CacheBackend, CacheEntry, CacheLevel
 from analyzer.cache.counters import COUNTER_NAMES, CacheCounters
 from analyzer.cache.errors import CacheConfigError, CacheError, CacheUnavailable
-from analyzer.cache.factory import BACKEND_KINDS, open_backend
+from analyzer.cache.factory import open_backend
 from analyzer.cache.file import FileBackend
 from analyzer.cache.keys import cache_key
 from analyzer.cache.levelled import DEFAULT_STALE_RETENTION_S, LevelledCache

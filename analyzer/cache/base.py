@@ -9,6 +9,9 @@ from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
 if TYPE_CHECKING:
     from analyzer.cache.counters import CacheCounters
 
+# The cache backends there are, in the order of their level (the one list: config, CLI).
+BACKEND_KINDS: tuple[str, ...] = ("memory", "file", "redis")
+
 
 class CacheLevel(enum.StrEnum):
     """The three levels of the original toolkit, each with its own TTL."""

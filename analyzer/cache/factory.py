@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from analyzer.cache.base import CacheBackend
+from analyzer.cache.base import BACKEND_KINDS, CacheBackend
 from analyzer.cache.counters import CacheCounters
 from analyzer.cache.errors import CacheConfigError, CacheUnavailable
 from analyzer.cache.file import FileBackend
@@ -13,8 +13,6 @@ from analyzer.cache.memory import DEFAULT_MAX_ENTRIES, MemoryBackend
 from analyzer.cache.redis_backend import RedisBackend, check_namespace
 
 log = logging.getLogger(__name__)
-
-BACKEND_KINDS: tuple[str, ...] = ("memory", "file", "redis")
 
 
 def open_backend(

@@ -19,7 +19,7 @@ from typing import Any
 
 import click
 
-from analyzer.cache import CacheError
+from analyzer.cache import BACKEND_KINDS, CacheError
 from analyzer.config import OUTPUT_FORMATS, Config
 from analyzer.errors import AnalysisCancelled, ApiError, ConfigError
 from analyzer.logs import configure_logging
@@ -28,7 +28,7 @@ from analyzer.settings import PROFILE_NAMES, load_config
 from harness.atomic import write_atomic
 from harness.errors import HarnessFailure, InputError, RunInterrupted
 
-CACHE_CHOICES = ("memory", "file", "redis", "none")
+CACHE_CHOICES = (*BACKEND_KINDS, "none")
 MOCK_TOKEN = "bench-mock-token"  # any token: the mock grants it the authenticated limit
 # Against the private mock: no client-side pacing and an in-memory cache by default (nothing is
 # left behind unless asked; with --cache file or redis the entries are keyed on the mock's
@@ -36,7 +36,7 @@ MOCK_TOKEN = "bench-mock-token"  # any token: the mock grants it the authenticat
 MOCK_DEFAULTS = {"RATE_LIMIT_REQUESTS_PER_MINUTE": 0, "CACHE_BACKEND": "memory"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class AnalyzeOptions:
     """What ``bench analyze`` was asked to do; ``None`` means "not given on the command line"."""
 
@@ -153,7 +153,10 @@ def analyze_command(
       GITHUB_TOKEN=... bench analyze owner/repo --api-url https://api.github.com --format json
     Settings layer as defaults < --profile < --config FILE < environment < flags.
     """
-    options = AnalyzeOptions(repo, api_url, limit, jobs, output_format, profile, config_file, cache)
+    options = AnalyzeOptions(
+        repo=repo, api_url=api_url, limit=limit, jobs=jobs, output_format=output_format,
+        profile=profile, config_file=config_file, cache=cache,
+    )  # fmt: skip
     outcome = _guarded(options)
     if output is not None:
         write_atomic(output, outcome.report.text)

@@ -9,8 +9,8 @@ import responses
 
 from analyzer import Config
 from analyzer.cache import LevelledCache, MemoryBackend
+from analyzer.clock import FakeClock
 from tests.analyzer.fakegithub import BASE, FakeGitHub
-from tests.fakeclock import FakeClock
 
 TOKEN = "ghp_SECRETTOKEN1234567890abcdef"
 

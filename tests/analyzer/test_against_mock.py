@@ -9,9 +9,9 @@ import pytest
 
 from analyzer import Config, GitHubClient, RetriesExhausted
 from analyzer.cache import LevelledCache, MemoryBackend
+from analyzer.clock import FakeClock
 from analyzer.service import analyze_repository
 from mockgithub import MockConfig, MockServer
-from tests.fakeclock import FakeClock
 
 REPO = MockConfig().repo
 

@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
+from analyzer.clock import FakeClock
 from analyzer.counters import ApiCounters
 from analyzer.ratelimit import RateLimiter, ServerQuota
-from tests.fakeclock import FakeClock
 
 
 def test_a_burst_passes_then_requests_are_paced() -> None:

@@ -8,10 +8,10 @@ import pytest
 
 from analyzer import Config, GitHubClient, RetriesExhausted
 from analyzer.cache import LevelledCache
+from analyzer.clock import FakeClock
 from analyzer.errors import ConfigError
 from analyzer.service import analyze_repository, build_report, check_repo
 from tests.analyzer.fakegithub import REPO, FakeGitHub
-from tests.fakeclock import FakeClock
 
 
 def client_for(config: Config, clock: FakeClock, cache: LevelledCache | None) -> GitHubClient:

@@ -7,8 +7,8 @@ from collections.abc import Callable, Iterator
 import pytest
 import requests
 
+from analyzer.clock import FakeClock
 from mockgithub import MockConfig, MockServer
-from tests.fakeclock import FakeClock
 
 REPO = "octo-org/octo-repo"
 UNLIMITED = {

@@ -15,7 +15,7 @@ import pytest
 import redis
 
 from analyzer.cache import CacheBackend, FileBackend, MemoryBackend, RedisBackend
-from tests.fakeclock import FakeClock
+from analyzer.clock import FakeClock
 
 REDIS_START_TIMEOUT_S = 10.0
 

@@ -14,7 +14,7 @@ from analyzer.cache import (
     RedisBackend,
     cache_key,
 )
-from tests.fakeclock import FakeClock
+from analyzer.clock import FakeClock
 
 API = CacheLevel.API
 KEY = cache_key(API, "/repos/octo/app/actions/runs", {"page": 1})
