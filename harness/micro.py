@@ -24,7 +24,7 @@ from typing import Any
 
 from harness.errors import InputError
 from harness.records import BenchmarkResult, Direction, Kind, Metric, ProcessRun, Status
-from harness.suite import Attributes, BenchKind, CaseRef
+from harness.suite import Attributes, BenchKind, CaseRef, jsonable
 
 MICRO = "micro"  # the suite name, and the folder under the suites root
 PREFIX = MICRO
@@ -94,7 +94,7 @@ def collect(suites_root: Path) -> list[CaseRef]:
 
 def collect_here(suites_root: Path) -> list[CaseRef]:
     """Collection in this process (the child of :func:`collect`)."""
-    from harness.micro_outcomes import Outcomes
+    from harness.micro_outcomes import Outcomes  # pytest: only where micro cases run
 
     plugin = Outcomes()
     code = _pytest_main([str(suites_root / MICRO), "--collect-only"], plugin)
@@ -114,7 +114,7 @@ def measure(
     that failed or was skipped becomes a failed or skipped result with the reason; a case that
     pytest never reported is failed.
     """
-    from harness.micro_outcomes import Outcomes
+    from harness.micro_outcomes import Outcomes  # pytest: only where micro cases run
 
     plugin = Outcomes()
     with tempfile.TemporaryDirectory(prefix="bench-micro-") as tmp:
@@ -197,8 +197,6 @@ def _unmeasured(node: str, seen: dict[str, Any]) -> BenchmarkResult:
 
 
 def _identity(node: str, params: dict[str, Any]) -> tuple[str, str, dict[str, Any]]:
-    from harness.suite import jsonable
-
     ident = bench_id(node)
     return ident, ident.split("[", 1)[0], jsonable(params)
 

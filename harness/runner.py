@@ -25,11 +25,11 @@ from harness.fixtures import RunFixture, load_fixtures
 from harness.isolation import WorkerSetup, run_job
 from harness.job import Job, jobs_of
 from harness.measure import SampleSettings
-from harness.meta import RunMeta
+from harness.meta import GitInfo, MachineInfo, PythonInfo, RunMeta
 from harness.micro import MICRO, collect
 from harness.records import BenchmarkResult, RunResult, Side
 from harness.results import save
-from harness.shard import Shard, select_shard
+from harness.shard import Shard, parse_shard, select_shard
 from harness.suite import CaseRef, discover, ignored_warnings, import_suites, select
 
 DEFAULT_MAX_RSS_MB = 400
@@ -126,8 +126,6 @@ def select_cases(
 ) -> list[CaseRef]:
     """The cases of the suites at ``suites_root`` that a run so configured measures, in order:
     asv cases, then micro cases (when every suite, or ``micro``, is asked for)."""
-    from harness.shard import parse_shard
-
     named = tuple(s for s in suites if s != MICRO)
     asv = select(discover(suites_root), named, pattern, quick) if named or not suites else []
     refs = [CaseRef.of(case) for case in asv]
@@ -260,8 +258,6 @@ def _nothing_planned(options: RunOptions) -> str:
 
 
 def run_metadata(options: RunOptions, fixtures: list[RunFixture], cases: list[CaseRef]) -> RunMeta:
-    from harness.meta import GitInfo, MachineInfo, PythonInfo
-
     benchmarks = discover(options.suites_root)
     return RunMeta(
         harness_version=__version__,

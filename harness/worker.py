@@ -242,7 +242,7 @@ def run_task(task: Task) -> list[BenchmarkResult]:
     job = task.job
     if not job.micro:
         return [run_case(case, task) for case in job.cases]
-    from harness.micro import measure as measure_micro
+    from harness.micro import measure as measure_micro  # pytest: micro jobs only
 
     root = Path(task.suites_root)
     import_suites(root)  # the project's packages importable, as for asv cases
@@ -267,7 +267,7 @@ def _timed_run(result: BenchmarkResult, duration: float) -> BenchmarkResult:
 def print_plan(root: str, options_json: str) -> int:
     """``--plan ROOT OPTIONS``: print the cases of the suites at ROOT as JSON (for ``--against``,
     whose other revision's suites cannot be imported into the parent process)."""
-    from harness.runner import select_cases
+    from harness.runner import select_cases  # planning only: a measuring worker stays light
 
     options = json.loads(options_json)
     refs = select_cases(Path(root), **options)
