@@ -29,7 +29,7 @@ setup: $(STAMP)
 # site), GitHub's OpenAPI description (the tests validate the mock against it) and GraphQL
 # schema (the mock serves it).
 assets: $(STAMP)
-	$(BIN)/python -m harness.asvassets
+	$(BIN)/python -m harness.asv.assets
 	$(BIN)/python -m mockgithub.published
 
 $(BIN)/python:

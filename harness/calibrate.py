@@ -65,7 +65,7 @@ class Tally:
     by_benchmark: dict[str, Rate] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Calibration:
     """The outcome of a calibration: A/A and A/B tallies and how they were obtained."""
 
@@ -251,8 +251,9 @@ def calibrate(
         aa = _tally(aa, _one(base, current, spares, policy, 0.0, rounds, both_sides))
         ab = _tally(ab, _one(base, current, spares, policy, slowdown, rounds, both_sides))
     return Calibration(
-        len(runs), len(designs), ids, slowdown, rounds, both_sides, policy, aa, ab, split=split
-    )
+        runs=len(runs), pairs=len(designs), benchmarks=ids, slowdown=slowdown, rounds=rounds,
+        both_sides=both_sides, policy=policy, aa=aa, ab=ab, split=split,
+    )  # fmt: skip
 
 
 def _one(

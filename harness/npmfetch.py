@@ -1,7 +1,7 @@
 """Files from packages on the npm registry: pinned, checksummed, cached outside the repository.
 
 bench needs a few published files that it must not copy into its own tree: asv's page scripts
-(:mod:`harness.asvassets`) and GitHub's published API descriptions (:mod:`mockgithub.published`:
+(:mod:`harness.asv.assets`) and GitHub's published API descriptions (:mod:`mockgithub.published`:
 the OpenAPI description the tests validate against, the GraphQL schema the mock serves). Each is
 named by an :class:`NpmFile`: an exact ``package@version``, the file's path in the package's
 tarball and the SHA-256 of the file. :func:`fetch_npm_files` runs ``npm pack`` for the packages

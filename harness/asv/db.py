@@ -11,9 +11,9 @@ Owns the asv directory (``.asv``, where ``asv.conf.json`` points), written throu
   bench-series.json                        bench's registry: every series ever recorded (so
                                            ``asv run`` rewriting benchmarks.json loses none)
                                            and the run ids already recorded
-  html/                                    ``asv publish``'s site (``harness.asvpublish``)
+  html/                                    ``asv publish``'s site (``harness.asv.publish``)
 
-Series names, types and units: ``harness.asvseries``.
+Series names, types and units: ``harness.asv.series``.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from harness.asvseries import Point, Series, merge_entries, series_of
+from harness.asv.series import Point, Series, merge_entries, series_of
 from harness.atomic import write_atomic
 from harness.errors import BenchError, HarnessFailure, InputError
 from harness.git import try_git

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from harness.asvassets import AssetsUnavailable, localize
-from harness.asvdb import DEFAULT_ASV_DIR, HistoryError, write_benchmarks_json
+from harness.asv.assets import AssetsUnavailable, localize
+from harness.asv.db import DEFAULT_ASV_DIR, HistoryError, write_benchmarks_json
 from harness.errors import InputError
 
 PUBLISH_TIMEOUT_S = 600.0

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import click
 
-from harness.asvdb import DEFAULT_ASV_DIR, MACHINE_ENV, pending_results, record_files
-from harness.asvpublish import publish
+from harness.asv.db import DEFAULT_ASV_DIR, MACHINE_ENV, pending_results, record_files
+from harness.asv.publish import publish
 from harness.cli.options import results_dir_option
 from harness.errors import EXIT_OK, InputError
 from harness.results import load

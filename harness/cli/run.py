@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 from rich.console import Console
 
-from harness.asvdb import try_record
+from harness.asv.db import try_record
 from harness.baselines import check_name, save_baseline
 from harness.cli.compare import ReportOptions, emit, policy_options
 from harness.cli.options import (

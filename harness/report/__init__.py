@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from harness.compare import Comparison
 from harness.plots import PlotSet
-from harness.report import console, html, json, junit, markdown
+from harness.report import console, htmlpage, jsondoc, junit, markdown
 
 
 @dataclass(frozen=True)
@@ -27,9 +27,9 @@ class Exporter:
 EXPORTERS: dict[str, Exporter] = {
     "console": Exporter("console", ".txt", console.render),
     "markdown": Exporter("markdown", ".md", markdown.render, wants_plots=True),
-    "json": Exporter("json", ".json", json.render),
+    "json": Exporter("json", ".json", jsondoc.render),
     "junit": Exporter("junit", ".xml", junit.render),
-    "html": Exporter("html", ".html", html.render, wants_plots=True),
+    "html": Exporter("html", ".html", htmlpage.render, wants_plots=True),
 }
 FORMATS = tuple(EXPORTERS)
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from asv.results import Results
 
-from harness.asvdb import (
+from harness.asv.db import (
     HistoryError,
     NotRecordable,
     record,
@@ -19,7 +19,7 @@ from harness.asvdb import (
     try_record,
     write_benchmarks_json,
 )
-from harness.asvseries import series_of
+from harness.asv.series import series_of
 from harness.meta import GitInfo, MachineInfo, PythonInfo, RunMeta
 from harness.records import BenchmarkResult, Direction, Kind, Metric, RunResult, Status
 

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from harness.asvassets import SOURCES, assets_dir
+from harness.asv.assets import SOURCES, assets_dir
 from tests.harness.history.conftest import History
 
 CHROMIUM = Path("/usr/bin/chromium")
