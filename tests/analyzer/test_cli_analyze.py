@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from pathlib import Path
 
 import pytest
@@ -79,3 +80,24 @@ def test_an_unreachable_api_exits_3_and_names_what_failed(
     assert "GET /repos/o/r/actions/runs failed after 2 attempt(s): connection failed" in err
     assert "no report was written" in err and "ghp_clisecret" not in err
     assert not out.exists()
+
+
+def test_github_api_url_in_the_environment_alone_never_reaches_that_api(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GitHub's runners set GITHUB_API_URL for every job: without --api-url, bench analyze
+    must still analyze its own mock, and neither call that URL nor send the token there."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.setblocking(False)
+    monkeypatch.setenv("GITHUB_API_URL", f"http://127.0.0.1:{listener.getsockname()[1]}")
+    monkeypatch.setenv("GITHUB_TOKEN", "ghp_realTokenThatMustStayHome000000000000")
+    out = tmp_path / "report.json"
+    argv = ["analyze", "octo-org/octo-repo", "--limit", "5", "--format", "json", "--cache", "none"]
+    code = bench(*argv, "--output", str(out))
+    with pytest.raises(BlockingIOError):  # nobody ever connected to the "real" API
+        listener.accept()
+    listener.close()
+    assert code == 0
+    assert json.loads(out.read_text())["runs_analyzed"] == 5  # the mock's data

@@ -19,6 +19,7 @@ from mockgithub import MockConfig, MockServer
 from mockgithub.published import OPENAPI, DescriptionUnavailable, path_of
 from tests.mockgithub.conftest import REPO, UNLIMITED
 from tests.mockgithub.openapi import Description, Exchange
+from tests.services import Service, skip_for
 
 API = f"/repos/{REPO}"
 TEMPLATES = {
@@ -47,7 +48,7 @@ def description() -> Description:
     try:
         return Description(path_of(OPENAPI))
     except DescriptionUnavailable as exc:
-        pytest.skip(f"GitHub's published descriptions are unavailable: {exc}")
+        skip_for(Service.DESCRIPTIONS, f"GitHub's published descriptions are unavailable: {exc}")
 
 
 @pytest.fixture(scope="module")

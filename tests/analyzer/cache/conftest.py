@@ -16,6 +16,7 @@ import redis
 
 from analyzer.cache import CacheBackend, FileBackend, MemoryBackend, RedisBackend
 from analyzer.clock import FakeClock
+from tests.services import Service, skip_for
 
 REDIS_START_TIMEOUT_S = 10.0
 
@@ -52,7 +53,7 @@ def spawn_redis() -> tuple[subprocess.Popen[bytes], str]:
     """A private redis-server on a free loopback port, no persistence; skip if none installed."""
     binary = shutil.which("redis-server")
     if binary is None:
-        pytest.skip("no BENCH_REDIS_URL and no redis-server on PATH: Redis tests skipped")
+        skip_for(Service.REDIS, "no BENCH_REDIS_URL and no redis-server on PATH")
     port = free_port()
     args = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"]
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

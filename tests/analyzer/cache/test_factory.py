@@ -5,12 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import redis
 
 import analyzer.cache
 from analyzer.cache import (
     BACKEND_KINDS,
     CacheBackend,
     CacheConfigError,
+    CacheEntry,
     FileBackend,
     MemoryBackend,
     RedisBackend,
@@ -30,10 +32,25 @@ def test_file_lives_under_directory_slash_namespace(tmp_path: Path) -> None:
     assert backend.directory == tmp_path / "bench"
 
 
-def test_redis(redis_url: str, namespace: str) -> None:
+def test_redis_stores_in_the_real_server_under_its_namespace(
+    redis_url: str, namespace: str
+) -> None:
     backend = open_backend("redis", None, redis_url, namespace)
     assert isinstance(backend, RedisBackend)
-    backend.close()
+    try:
+        backend.put("k1", CacheEntry({"answer": 42}, 1_800_000_000.0, '"e"', None), 60.0)
+        # Another client of the same server sees exactly one key, in this namespace, that
+        # expires; and a second backend reads the value back.
+        other = redis.Redis.from_url(redis_url)
+        keys = other.keys(f"{namespace}:*")
+        assert keys == [f"{namespace}:k1".encode()]
+        assert 0 < other.ttl(keys[0]) <= 60
+        again = open_backend("redis", None, redis_url, namespace).get("k1")
+        assert again is not None and again.value == {"answer": 42} and again.etag == '"e"'
+        other.close()
+    finally:
+        backend.clear()
+        backend.close()
 
 
 @pytest.mark.parametrize(

@@ -15,6 +15,7 @@ from PIL import Image
 
 from harness.asv.assets import SOURCES, assets_dir
 from tests.harness.history.conftest import History
+from tests.services import Service, needs
 
 CHROMIUM = Path("/usr/bin/chromium")
 # asv's first two series colours: n=1 and n=2 of tiny.Tiny.time_sum.
@@ -23,13 +24,8 @@ SERIES_COLOURS = ((0x24, 0x7A, 0xAD), (0xE2, 0x4A, 0x33))
 ASSETS_READY = all((assets_dir() / name).is_file() for name in SOURCES)
 
 pytestmark = [
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="chromium is not installed at /usr/bin/chromium"
-    ),
-    pytest.mark.skipif(
-        not ASSETS_READY,
-        reason="the chromium test of the site needs asv's scripts: run `make assets` first",
-    ),
+    needs(Service.CHROMIUM, CHROMIUM.exists(), "chromium is not installed at /usr/bin/chromium"),
+    needs(Service.ASSETS, ASSETS_READY, "the site needs asv's scripts: run `make assets` first"),
 ]
 
 

@@ -15,6 +15,7 @@ from harness.compare import Comparison, judge
 from harness.plots import PlotSet, write_plots
 from harness.report import render
 from tests.harness.compare.factory import bench, counter, metric, noisy, run
+from tests.services import Service, needs
 
 PNG = b"\x89PNG\r\n\x1a\n"
 CHROMIUM = shutil.which("chromium") or (
@@ -77,7 +78,7 @@ window.addEventListener("load", () => {
 </script></body>"""
 
 
-@pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (CI installs it)")
+@needs(Service.CHROMIUM, CHROMIUM is not None, "chromium is not installed (CI installs it)")
 def test_html_renders_in_headless_chromium_with_every_plot_visible(
     sweep_comparison: Comparison, plots: PlotSet, tmp_path: Path
 ) -> None:
