@@ -18,6 +18,7 @@ from rich.console import Console
 from harness.atomic import write_atomic
 from harness.baselines import resolve
 from harness.cli.options import (
+    artifact_url_option,
     baselines_dir_option,
     fail_on_option,
     output_option,
@@ -28,7 +29,7 @@ from harness.compare import DEFAULT_ALPHA, DEFAULT_THRESHOLD, Comparison, Policy
 from harness.compare.model import FailOn
 from harness.compare.overrides import suite_thresholds
 from harness.plots import PlotSet, plots_dir, write_plots
-from harness.report import EXPORTERS, FORMATS, console, render
+from harness.report import EXPORTERS, FORMATS, ReportContext, console, render
 
 
 # click 8.2+ makes ParamType generic, older releases cannot subscript it at run time.
@@ -64,11 +65,13 @@ class ReportOptions:
     plots: bool | None = None  # None: only for formats that show plots
     results_dir: Path = Path("results")
     fail_on: FailOn = FailOn.REGRESSION
+    artifact_url: str | None = None
 
 
 def emit(comparison: Comparison, options: ReportOptions) -> int:
     """Write plots and the report (to ``output`` or stdout); return the exit code."""
     exporter = EXPORTERS[options.fmt]
+    ReportContext(artifact_url=options.artifact_url)  # a bad URL is refused before plots
     wanted = exporter.wants_plots if options.plots is None else options.plots
     plots = (
         write_plots(comparison, plots_dir(options.results_dir, comparison.current.run_id))
@@ -79,13 +82,13 @@ def emit(comparison: Comparison, options: ReportOptions) -> int:
         click.echo(f"warning: {warning}", err=True)
     if options.output is not None:
         linked = _linked(plots, options.output) if plots and options.fmt == "markdown" else plots
-        write_atomic(options.output, render(options.fmt, comparison, linked))
+        write_atomic(options.output, render(options.fmt, comparison, linked, options.artifact_url))
         click.echo(f"{options.fmt} report: {options.output}", err=True)
     elif options.fmt == "console" and on_terminal():
         terminal = Console()
         terminal.print(console.renderable(comparison, terminal.width))
     else:
-        sys.stdout.write(render(options.fmt, comparison, plots))
+        sys.stdout.write(render(options.fmt, comparison, plots, options.artifact_url))
     if plots:
         click.echo(f"plots: {plots_dir(options.results_dir, comparison.current.run_id)}", err=True)
     return comparison.exit_code(options.fail_on)
@@ -152,6 +155,7 @@ def policy_options(func: Any) -> Any:
     "--plots/--no-plots", default=None, help="Write PNG plots [default: for markdown and html]."
 )
 @fail_on_option
+@artifact_url_option
 @baselines_dir_option
 @results_dir_option
 @click.option(
@@ -168,6 +172,7 @@ def compare_command(
     output: Path | None,
     plots: bool | None,
     fail_on: FailOn,
+    artifact_url: str | None,
     baselines_dir: Path,
     results_dir: Path,
     suites_dir: Path | None,
@@ -181,6 +186,11 @@ def compare_command(
         policy = replace(policy, benchmark_thresholds=suite_thresholds(suites_dir))
     comparison = judge(resolve(base, baselines_dir), resolve(current, baselines_dir), policy)
     report = ReportOptions(
-        fmt=fmt, output=output, plots=plots, results_dir=results_dir, fail_on=fail_on
+        fmt=fmt,
+        output=output,
+        plots=plots,
+        results_dir=results_dir,
+        fail_on=fail_on,
+        artifact_url=artifact_url,
     )
     return emit(comparison, report)

@@ -36,6 +36,16 @@ output_option = click.option(
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write here (atomically) instead of stdout.",
 )
+artifact_url_option = click.option(
+    "--artifact-url",
+    metavar="URL",
+    envvar="BENCH_ARTIFACT_URL",
+    help=(
+        "Link the Markdown report to this page of the CI artifact holding the plots, the HTML "
+        "report and the results (actions/upload-artifact's artifact-url output) "
+        "[env: BENCH_ARTIFACT_URL]."
+    ),
+)
 PROCESSES_HELP = (
     "Worker processes per benchmark, each taking --samples samples, spread over the run. "
     "Time verdicts need at least 5 per side to see the noise between processes "

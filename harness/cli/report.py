@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from harness.baselines import resolve
 from harness.cli.compare import ReportOptions, emit, policy_options
-from harness.cli.options import baselines_dir_option, output_option, results_dir_option
+from harness.cli.options import (
+    artifact_url_option,
+    baselines_dir_option,
+    output_option,
+    results_dir_option,
+)
 from harness.compare import Policy, judge
+from harness.compare.overrides import suite_thresholds
 from harness.errors import EXIT_OK
 from harness.report import FORMATS
 
@@ -21,8 +28,15 @@ from harness.report import FORMATS
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="html", show_default=True)
 @output_option
 @click.option("--plots/--no-plots", default=None, help="[default: for markdown and html]")
+@artifact_url_option
 @baselines_dir_option
 @results_dir_option
+@click.option(
+    "--suites-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Read per-benchmark thresholds from this suites package.",
+)
 def report_command(
     base: str,
     current: str,
@@ -30,10 +44,19 @@ def report_command(
     fmt: str,
     output: Path | None,
     plots: bool | None,
+    artifact_url: str | None,
     baselines_dir: Path,
     results_dir: Path,
+    suites_dir: Path | None,
 ) -> int:
     """Report CURRENT against BASE in any format; exits 0 whatever the verdicts."""
+    if suites_dir:
+        policy = replace(policy, benchmark_thresholds=suite_thresholds(suites_dir))
     comparison = judge(resolve(base, baselines_dir), resolve(current, baselines_dir), policy)
-    emit(comparison, ReportOptions(fmt=fmt, output=output, plots=plots, results_dir=results_dir))
+    emit(
+        comparison,
+        ReportOptions(
+            fmt=fmt, output=output, plots=plots, results_dir=results_dir, artifact_url=artifact_url
+        ),
+    )
     return EXIT_OK

@@ -8,7 +8,7 @@ from rich.text import Text
 
 from harness.compare import Comparison, Status
 from harness.format import plain_text
-from harness.plots import PlotSet
+from harness.report.context import ReportContext
 from harness.report.rows import STATUS_MARK, counts_line, policy_line, rows, title
 
 STYLES = {
@@ -66,6 +66,6 @@ def renderable(comparison: Comparison, width: int | None = None) -> Group:
     return Group(*parts)
 
 
-def render(comparison: Comparison, plots: PlotSet | None = None) -> str:
+def render(comparison: Comparison, context: ReportContext) -> str:
     """Plain text at its natural width, one line per verdict, for files and logs (no plots)."""
     return plain_text(renderable(comparison))

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from harness.compare import Comparison
 from harness.plots import PlotSet
+from harness.report.context import ReportContext
 from harness.report.rows import STATUS_MARK, counts_line, policy_line, rows, title
 
 STYLE = """
@@ -66,7 +67,8 @@ def _figures(plots: PlotSet) -> str:
     )
 
 
-def render(comparison: Comparison, plots: PlotSet | None = None) -> str:
+def render(comparison: Comparison, context: ReportContext) -> str:
+    plots = context.plots
     warnings = "".join(f'<div class="warn">{escape(w)}</div>' for w in comparison.warnings)
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'

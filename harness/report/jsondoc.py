@@ -17,6 +17,7 @@ from harness.compare import Comparison, Verdict
 from harness.compare.model import FailOn
 from harness.plots import PlotSet
 from harness.records import RunResult
+from harness.report.context import ReportContext
 
 FORMAT_NAME = "bench-comparison"
 FORMAT_VERSION = 2
@@ -74,5 +75,5 @@ def to_dict(comparison: Comparison, plots: PlotSet | None = None) -> dict[str, A
     }
 
 
-def render(comparison: Comparison, plots: PlotSet | None = None) -> str:
-    return json.dumps(to_dict(comparison, plots), indent=1, ensure_ascii=False) + "\n"
+def render(comparison: Comparison, context: ReportContext) -> str:
+    return json.dumps(to_dict(comparison, context.plots), indent=1, ensure_ascii=False) + "\n"

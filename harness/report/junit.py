@@ -6,8 +6,8 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from harness.compare import Comparison, Status, Verdict
-from harness.plots import PlotSet
 from harness.records import Kind
+from harness.report.context import ReportContext
 from harness.report.rows import ratio_with_ci, row
 
 SUITE = "bench"
@@ -43,7 +43,7 @@ def _case(comparison: Comparison, bench_id: str) -> ET.Element:
     return case
 
 
-def render(comparison: Comparison, plots: PlotSet | None = None) -> str:
+def render(comparison: Comparison, context: ReportContext) -> str:
     ids = comparison.benchmark_ids()
     statuses = [comparison.benchmark_status(i) for i in ids]
     suite = ET.Element(

@@ -1,68 +1,141 @@
-"""Markdown report: for a pull-request comment or ``$GITHUB_STEP_SUMMARY``.
+"""Markdown report: for ``$GITHUB_STEP_SUMMARY`` or a pull-request comment.
 
-Plots are referenced by the paths in ``plots`` (make them relative to where the Markdown file
-will live with ``PlotSet.relative_to``); nothing is embedded.
+It reads on GitHub as it is: the two commits by short hash and subject, regressions first,
+uncertain verdicts next with one line on why, the rest folded away. It links no images (a job
+summary cannot reach files on the runner): plots are named by folder, or reached through the
+CI artifact's page when its URL is known (``ReportContext.artifact_url``).
+
+Everything taken from results (ids, reasons, commit subjects) is escaped, so an id such as
+``x<script>`` is shown as text and never becomes markup.
 """
 
 from __future__ import annotations
 
+import re
+
 from harness.compare import Comparison, Status
-from harness.plots import PlotSet
-from harness.report.rows import STATUS_MARK, Row, counts_line, policy_line, rows, title
+from harness.records import RunResult
+from harness.report.context import ReportContext
+from harness.report.rows import STATUS_MARK, Row, counts_line, policy_line, rows
 
-HEADER = ("", "benchmark", "metric", "baseline", "current", "change", "ratio [CI]", "p", "note")
-NOTABLE = (Status.FAILED, Status.REGRESSED, Status.UNCERTAIN, Status.MISSING, Status.NEW)
+SHORT_SHA = 7  # as GitHub abbreviates commits
+SUBJECT_CHARS = 72  # a commit subject's conventional width; longer ones are cut with …
+TABLE_HEADER = ("benchmark", "metric", "base", "head", "change", "ratio [CI]", "p")
+TABLE_ALIGN = "|" + "|".join(["---"] * 2 + ["--:"] * 5) + "|"
+OTHER = (Status.MISSING, Status.NEW)
+FOLDED = (Status.IMPROVED, Status.UNCHANGED)
+# Characters with a meaning in GitHub's Markdown (and raw HTML) outside code spans.
+_ACTIVE = re.compile(r"([\\`*_\[\]<>|&~$])")
 
 
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+def text(value: str) -> str:
+    """``value`` as inert Markdown text on one line: every active character escaped."""
+    return _ACTIVE.sub(r"\\\1", " ".join(value.split()))
+
+
+def code(value: str) -> str:
+    """``value`` as an inline code span on one line (a table cell may hold it: ``|`` escaped).
+
+    The fence is one backtick longer than the longest run inside, as CommonMark wants, and
+    padded when the value starts or ends with a backtick.
+    """
+    flat = " ".join(value.split()).replace("|", "\\|")
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return f"{fence}{pad}{flat}{pad}{fence}"
 
 
 def _line(cells: tuple[str, ...]) -> str:
-    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+    return "| " + " | ".join(cells) + " |"
 
 
-def _table(found: list[Row]) -> list[str]:
-    lines = [_line(HEADER), "|" + "|".join(["---"] * 3 + ["--:"] * 5 + ["---"]) + "|"]
+def _table(found: list[Row], marked: bool = False) -> list[str]:
+    header = ("", *TABLE_HEADER) if marked else TABLE_HEADER
+    align = "|---" + TABLE_ALIGN if marked else TABLE_ALIGN
+    lines = [_line(header), align]
     for r in found:
-        mark = f"{STATUS_MARK[r.status]} **{r.status.value}**"
-        cells = (r.benchmark, r.metric, r.baseline, r.current, r.change, r.ratio, r.p_value)
-        lines.append(
-            _line((mark, *(f"`{c}`" if i == 0 else c for i, c in enumerate(cells)), r.note))
-        )
+        values = (r.metric, r.baseline, r.current, r.change, r.ratio, r.p_value)
+        cells = (code(r.benchmark), *map(text, values))
+        mark = (f"{STATUS_MARK[r.status]} {r.status.value}",) if marked else ()
+        lines.append(_line(mark + cells))
     return lines
 
 
-def _plots(comparison: Comparison, plots: PlotSet) -> list[str]:
-    lines = []
-    if plots.summary:
-        lines += ["", f"![summary of ratios]({plots.summary.as_posix()})"]
-    shown = [b for b in comparison.benchmark_ids() if b in plots.benchmarks]
-    notable = [b for b in shown if comparison.benchmark_status(b) in NOTABLE]
-    if plots.sweeps or shown:
-        lines += ["", "<details><summary>Plots</summary>", ""]
-        lines += [f"![{k}]({v.as_posix()})" for k, v in plots.sweeps.items()]
-        lines += [f"![{b}]({plots.benchmarks[b].as_posix()})" for b in notable or shown]
-        lines += ["", "</details>"]
-    return lines
+def _why(r: Row) -> str:
+    """One bullet: the benchmark, what moved, and the verdict's reason."""
+    moved = ", ".join(p for p in (r.change, f"ratio {r.ratio}" if r.ratio else "") if p)
+    head = f"{code(r.benchmark)} {text(r.metric)}".rstrip()
+    return f"- {head}" + (f" {text(moved)}" if moved else "") + f": {text(r.note)}"
 
 
-def render(comparison: Comparison, plots: PlotSet | None = None) -> str:
-    """Notable verdicts in one table, the unchanged and improved ones folded away."""
-    found = rows(comparison)
-    head = [r for r in found if r.status in NOTABLE]
-    rest = [r for r in found if r.status not in NOTABLE]
-    lines = [
-        f"## Benchmarks: {title(comparison)}",
+def _section(title: str, lines: list[str]) -> list[str]:
+    return ["", f"### {title}", "", *lines] if lines else []
+
+
+def _commit(run: RunResult) -> str:
+    """``abc1234`` and the subject; the run id where the run knows no commit."""
+    git = run.meta.git
+    if not git.commit:
+        return f"run {code(run.run_id)} (no git commit recorded)"
+    label = code(git.commit[:SHORT_SHA])
+    subject = git.subject or ""
+    if subject:
+        cut = subject if len(subject) <= SUBJECT_CHARS else subject[: SUBJECT_CHARS - 1] + "…"
+        label += f" {text(cut)}"
+    return label + (" (with uncommitted changes)" if git.dirty else "")
+
+
+def _short(run: RunResult) -> str:
+    commit = run.meta.git.commit
+    return code(commit[:SHORT_SHA]) if commit else code(run.run_id)
+
+
+def _header(comparison: Comparison) -> list[str]:
+    head, base = comparison.current, comparison.baseline
+    return [
+        f"## Benchmarks: head {_short(head)} vs base {_short(base)}",
         "",
-        f"**{counts_line(comparison)}** ({policy_line(comparison)})",
+        f"- **head** {_commit(head)}",
+        f"- **base** {_commit(base)}",
+        "",
+        f"**{counts_line(comparison)}** ({text(policy_line(comparison))})",
     ]
-    lines += ["", *(f"> ⚠️ {w}" for w in comparison.warnings)] if comparison.warnings else []
-    if head:
-        lines += ["", *_table(head)]
+
+
+def _footer(comparison: Comparison, context: ReportContext) -> list[str]:
+    parts = [
+        f"runs: head {code(comparison.current.run_id)}, base {code(comparison.baseline.run_id)}"
+    ]
+    if context.artifact_url:
+        parts.append(f"plots, HTML report and results: [artifact](<{context.artifact_url}>)")
+    elif context.plots and context.plots.all():
+        plots = context.plots.all()
+        parts.append(f"plots: {len(plots)} PNG files in {code(plots[0].parent.as_posix())}")
+    return ["", "---", "", " · ".join(parts)]
+
+
+def render(comparison: Comparison, context: ReportContext) -> str:
+    """Regressions, then uncertain verdicts with why, then failures and the rest."""
+    found = rows(comparison)
+
+    def having(*statuses: Status) -> list[Row]:
+        return [r for r in found if r.status in statuses]
+
+    def bullet(r: Row) -> str:
+        return f"- **{r.status.value}** {code(r.benchmark)}: {text(r.note)}"
+
+    regressed = having(Status.REGRESSED)
+    lines = _header(comparison)
+    for i, warning in enumerate(comparison.warnings):
+        lines += ["", f"> ⚠️ {text(warning)}"] if i == 0 else [">", f"> ⚠️ {text(warning)}"]
+    lines += _section("▲ Regressed", _table(regressed) if regressed else [])
+    lines += _section("? Uncertain", [_why(r) for r in having(Status.UNCERTAIN)])
+    lines += _section("✖ Failed", [bullet(r) for r in having(Status.FAILED)])
+    lines += _section("Missing or new", [bullet(r) for r in having(*OTHER)])
+    rest = having(*FOLDED)
     if rest:
         lines += ["", f"<details><summary>{len(rest)} improved or unchanged</summary>", ""]
-        lines += [*_table(rest), "", "</details>"]
-    if plots:
-        lines += _plots(comparison, plots)
+        lines += [*_table(rest, marked=True), "", "</details>"]
+    lines += _footer(comparison, context)
     return "\n".join(lines) + "\n"

@@ -7,6 +7,7 @@ from dataclasses import replace
 import pytest
 
 from harness.compare import Comparison, Policy, judge
+from harness.meta import GitInfo
 from tests.harness.compare.factory import bench, counter, metric, noisy, run, timed
 
 
@@ -28,7 +29,9 @@ def sample_comparison() -> Comparison:
         ),
         timed("old.Gone.time_gone", 6, 0.001),
         timed("flaky.Crash.time_crash", 7, 0.002),
-    )
+        git=GitInfo("9b8e7d6c5b4a39281706f5e4d3c2b1a098765432", "main", False,
+                    "Merge #41: retries"),
+    )  # fmt: skip
     current = run(
         "20260102T000000000000Z",
         timed("cache.Get.time_get(backend='file')", 11, 0.016),
@@ -45,7 +48,8 @@ def sample_comparison() -> Comparison:
         ),
         bench("flaky.Crash.time_crash", status="failed", error="RuntimeError: worker died"),
         timed("new.Added.time_added", 16, 0.003),
-    )
+        git=GitInfo("4f2a9c1e0d9b8a7f6e5d4c3b2a1908f7e6d5c4b3", "pr", False, "Cache job pages"),
+    )  # fmt: skip
     return judge(base, replace(current, complete=False), Policy())
 
 
