@@ -286,7 +286,12 @@ def _against(m: Fields) -> Against | None:
     if m.raw("against", None) is None:
         return None
     a = m.obj("against")
-    return Against(a.text("rev"), a.text("commit"), a.text("base_run_id", None))
+    return Against(
+        a.text("rev"),
+        a.text("commit"),
+        a.text("base_run_id", None),
+        tuple(a.items("base_run_ids", _string_list, [])),
+    )
 
 
 def _confirmation(m: Fields) -> Confirmation | None:

@@ -45,6 +45,9 @@ class Against:
     rev: str
     commit: str
     base_run_id: str | None = None
+    # A merged head: the base run of each of its shards (``base_run_id`` then names the merged
+    # base, once ``bench merge --base`` is told it).
+    base_run_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

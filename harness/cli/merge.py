@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
+from harness.errors import InputError
 from harness.results import load, save
 from harness.runner import new_run_id
-from harness.shard import merge
+from harness.shard import merge, point_at_base, role_of
 
 
 @click.command("merge")
@@ -20,15 +21,39 @@ from harness.shard import merge
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the merged run (default: results/<new-run-id>.json).",
 )
-def merge_command(shards: tuple[Path, ...], output: Path | None) -> None:
+@click.option(
+    "--role",
+    type=click.Choice(["base", "head"]),
+    help="Of --against shards, merge only this side's files (the others given are left out).",
+)
+@click.option(
+    "--base",
+    "base_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The merged base side: the merged head side will point at it (meta.against).",
+)
+def merge_command(
+    shards: tuple[Path, ...], output: Path | None, role: str | None, base_path: Path | None
+) -> None:
     """Merge the result files of shards 1/N..N/N of one run into one run.
 
     Shards must come from the same commit, harness, Python, settings and mock configuration,
     and together hold each shard exactly once; otherwise nothing is written and the exit code
-    is 2.
+    is 2. An --against shard run writes two files per shard: merge the base side first, then
+    the head side with --base, e.g.
+
+    \b
+      bench merge --role base results/shard/*.json -o results/base.json
+      bench merge --role head --base results/base.json results/shard/*.json -o results/head.json
     """
-    runs = [load(path) for path in shards]
-    merged = merge(runs)
+    loaded = [(path, load(path)) for path in shards]
+    chosen = [(path, run) for path, run in loaded if role is None or role_of(run) == role]
+    if not chosen:
+        raise InputError(f"merge: none of the {len(shards)} files given is of the {role} side")
+    merged = merge([run for _, run in chosen], [str(path) for path, _ in chosen])
     merged = replace(merged, run_id=new_run_id())
+    if base_path is not None:
+        merged = point_at_base(merged, load(base_path), str(base_path))
     path = save(merged, output or Path("results") / f"{merged.run_id}.json")
-    click.echo(f"merged {len(runs)} shards, {len(merged.benchmarks)} benchmarks: {path}")
+    side = f" of the {role} side" if role else ""
+    click.echo(f"merged {len(chosen)} shards{side}, {len(merged.benchmarks)} benchmarks: {path}")

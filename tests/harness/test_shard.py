@@ -5,10 +5,12 @@ from dataclasses import replace
 import pytest
 
 from harness.errors import InputError
-from harness.meta import Confirmation
-from harness.records import Kind
+from harness.meta import Against, Confirmation
+from harness.records import Kind, RunResult
 from harness.runner import RunOptions, plan, run
-from harness.shard import Shard, merge, parse_shard
+from harness.shard import Shard, merge, parse_shard, point_at_base
+from tests.harness.compare.factory import run as fake_run
+from tests.harness.compare.factory import run_id, timed
 
 
 def test_parse_shard() -> None:
@@ -46,7 +48,7 @@ def test_merge_of_shards_equals_an_unsharded_run(sample_options: RunOptions) -> 
     assert exact and all(merged.benchmark(i).metric(n).samples == s for (i, n), s in exact.items())  # type: ignore[union-attr]
     assert merged.complete and merged.meta.merged_from == (second.run_id, first.run_id)
     assert merged.meta.planned_ids == tuple(sorted(whole.meta.planned_ids))
-    with pytest.raises(InputError, match="exactly once"):
+    with pytest.raises(InputError, match="is in 2 files"):
         merge([first, first])
     with pytest.raises(InputError, match="not a shard"):
         merge([whole])
@@ -58,3 +60,43 @@ def test_merge_of_shards_equals_an_unsharded_run(sample_options: RunOptions) -> 
         merge([first, fewer])
     confirmed = second.with_meta(confirmation=Confirmation(2, ("b", "a")))
     assert merge([first, confirmed]).meta.confirmation == Confirmation(2, ("a", "b"))
+
+
+def shard_pair(index: int, base: str, head: str) -> tuple[RunResult, RunResult]:
+    """The two files one --against shard run writes: its base side and its head side."""
+    case = timed(f"s{index}.time_x", index, 0.01)
+    against = Against("main", "c")
+    base_run = fake_run(base, case, role="base", shard=f"{index}/2", against=against)
+    head_run = fake_run(head, case, shard=f"{index}/2",
+                        against=replace(against, base_run_id=base_run.run_id))  # fmt: skip
+    return base_run, head_run
+
+
+def test_a_doubled_shard_names_its_files_and_says_what_to_do() -> None:
+    (b1, h1), (_, h2), (_, h3) = (shard_pair(1, "b1", "h1"), shard_pair(2, "b2", "h2"),
+                                  shard_pair(1, "b3", "h3"))  # fmt: skip
+    files = ["shard/h1.json", "shard/h2.json", "shard/h3.json"]
+    with pytest.raises(InputError) as refused:
+        merge([h1, h2, h3], files)
+    message = str(refused.value)
+    assert "shard 1/2 is in 2 files (shard/h1.json, shard/h3.json)" in message
+    assert "delete the files of the older run" in message
+    with pytest.raises(InputError, match=r"shard 2/2 is missing \(given: shard/h1.json \(1/2\)\)"):
+        merge([h1], ["shard/h1.json"])
+    with pytest.raises(InputError, match="shard/b1.json is the base side.*--role base"):
+        merge([b1, h2], ["shard/b1.json", "shard/h2.json"])
+
+
+def test_the_merged_head_points_at_the_merged_base_and_never_at_one_shards_base() -> None:
+    (b1, h1), (b2, h2) = shard_pair(1, "b1", "h1"), shard_pair(2, "b2", "h2")
+    base = replace(merge([b1, b2]), run_id=run_id("merged"))
+    head = merge([h1, h2])
+    assert head.meta.against is not None and head.meta.against.base_run_id is None
+    assert head.meta.against.base_run_ids == (b1.run_id, b2.run_id)
+    pointed = point_at_base(head, base, "results/base.json")
+    assert pointed.meta.against is not None
+    assert pointed.meta.against.base_run_id == run_id("merged")
+    other = replace(merge([b1, shard_pair(2, "b9", "h9")[0]]), run_id=run_id("other"))
+    with pytest.raises(InputError, match="results/other.json is not the merge of the base files"):
+        point_at_base(head, other, "results/other.json")
+    assert merge([b1, b2]).meta.against == b1.meta.against  # a base side has no base run
