@@ -83,10 +83,11 @@ def worktree(repo: Path, rev: str) -> Iterator[tuple[Path, str]]:
         shutil.rmtree(holder, ignore_errors=True)
 
 
-def overlay(tree: Path, into: Path) -> Path:
-    """A directory that puts the revision's packages, and this harness, first on sys.path."""
+def overlay(tree: Path, into: Path, suites: str = "suites") -> Path:
+    """A directory that puts the revision's packages (its suites package is ``suites``), and
+    this harness, first on sys.path."""
     into.mkdir(parents=True, exist_ok=True)
-    for name in REVISION_PACKAGES:
+    for name in dict.fromkeys((*REVISION_PACKAGES, suites)):
         if (tree / name).is_dir():
             (into / name).symlink_to(tree / name, target_is_directory=True)
     (into / "harness").symlink_to(Path(harness.__file__).parent, target_is_directory=True)
@@ -140,7 +141,7 @@ def run_against(
     cases = plan(options)
     package = import_suites(options.suites_root).__name__
     with worktree(repo, rev) as (tree, commit), started_fixtures(package) as (fixtures, env):
-        path_dir = overlay(tree, tree.parent / "path")
+        path_dir = overlay(tree, tree.parent / "path", options.suites_root.name)
         base_cases = plan_in(path_dir, options)
         if not cases and not base_cases and options.shard is None:
             raise InputError("--against: no benchmark to run on either side")

@@ -98,6 +98,24 @@ def try_record(run: RunResult, asv_dir: Path = DEFAULT_ASV_DIR) -> str | None:
     return None
 
 
+def machine_name(meta_machine: MachineInfo, override: str | None = None) -> str:
+    """The history's name for a machine: ``override``, else $BENCH_ASV_MACHINE, else its host."""
+    return _machine_name(meta_machine, override)
+
+
+def recorded_commits(asv_dir: Path, machine: str) -> set[str]:
+    """Commits that bench recorded for ``machine`` in ``asv_dir`` (full hashes)."""
+    found = set()
+    for path in (asv_dir / "results" / machine).glob(f"*-{ENV_NAME}.json"):
+        try:
+            data = json.loads(path.read_text())
+        except (OSError, ValueError) as exc:
+            raise HistoryError(f"{path}: cannot read asv's results file ({exc})") from None
+        if isinstance(data, dict) and isinstance(data.get("commit_hash"), str):
+            found.add(data["commit_hash"])
+    return found
+
+
 def recorded_runs(asv_dir: Path = DEFAULT_ASV_DIR) -> set[str]:
     """Run ids already recorded into ``asv_dir``."""
     return set(_load_registry(asv_dir)["recorded"])

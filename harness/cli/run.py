@@ -10,6 +10,7 @@ import click
 from rich.console import Console
 
 from harness.asv.db import try_record
+from harness.backfill import backfill
 from harness.baselines import check_name, save_baseline
 from harness.cli.compare import ReportOptions, emit, policy_options
 from harness.cli.options import (
@@ -26,7 +27,7 @@ from harness.compare import Policy
 from harness.compare.model import FailOn
 from harness.compare.overrides import suite_thresholds
 from harness.compare.processes import DEFAULT_MIN_PROCESSES
-from harness.errors import EXIT_FAILURE, EXIT_OK
+from harness.errors import EXIT_FAILURE, EXIT_OK, InputError
 from harness.format import run_table
 from harness.gate import DEFAULT_CONFIRM_ROUNDS, Gate, gated_run
 from harness.measure import SampleSettings
@@ -83,6 +84,15 @@ QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup
     metavar="REV",
     help="Also run git revision REV's suites, interleaved on this machine, and judge against it.",
 )
+@click.option(
+    "--commits",
+    metavar="RANGE",
+    help=(
+        "Backfill the history: run the suites of each commit of RANGE (A..B, as git rev-list; "
+        "or one revision) in a temporary worktree and record it into asv's database, skipping "
+        "commits already recorded for this machine."
+    ),
+)
 @policy_options
 @fail_on_option
 @click.option(
@@ -118,6 +128,7 @@ def run_command(
     baselines_dir: Path,
     compare: str | None,
     against: str | None,
+    commits: str | None,
     policy: Policy,
     fail_on: FailOn,
     confirm_rounds: int,
@@ -136,6 +147,10 @@ def run_command(
       bench run --against origin/main run that revision's suites too, interleaved, and judge
                                       (the recommended mode for times: 5 worker processes
                                       per side and benchmark, undecided ones re-measured)
+
+    \b
+    Backfilling the history (asv's graphs, bench publish):
+      bench run --commits HEAD~10..HEAD  each of those commits, oldest first
 
     Exit codes: 0 ok, 1 regression, 2 bad input, 3 a benchmark failed.
     """
@@ -156,6 +171,8 @@ def run_command(
         command=tuple(sys.argv),
         processes=processes or (AGAINST_PROCESSES if against else 1),
     )
+    if commits:
+        return backfill_command(options, commits, compare, against, baseline_name)
     if compare or against:
         policy = replace(policy, benchmark_thresholds=suite_thresholds(suites_dir))
     gate = Gate(policy, compare, against, confirm_rounds, baselines_dir, suites_dir.parent)
@@ -180,3 +197,28 @@ def run_command(
         report = ReportOptions(fmt=fmt, output=output, results_dir=results_dir, fail_on=fail_on)
         code = max(code, emit(done.comparison, report))
     return code
+
+
+def backfill_command(
+    options: RunOptions,
+    commits: str,
+    compare: str | None,
+    against: str | None,
+    baseline_name: str | None,
+) -> int:
+    """``bench run --commits RANGE``: measure past commits into asv's history."""
+    clash = [name for name, value in (("--compare", compare), ("--against", against),
+             ("--shard", options.shard), ("--save-baseline", baseline_name)) if value]  # fmt: skip
+    if clash:
+        raise InputError(f"--commits measures past commits alone: drop {', '.join(clash)}")
+    repo = options.suites_root.resolve().parent
+    with run_progress(Console(stderr=True)) as progress:
+        done = backfill(options, commits, repo, progress)
+    for commit, path in done.measured:
+        click.echo(f"recorded {commit[:8]} ({done.machine}): {path}")
+    for commit in done.skipped:
+        click.echo(f"already recorded {commit[:8]} ({done.machine}): skipped")
+    click.echo(f"{len(done.measured)} commit(s) measured, {len(done.skipped)} already recorded")
+    for commit, bench_id in done.failed:
+        click.echo(f"failed at {commit[:8]}: {bench_id}", err=True)
+    return EXIT_FAILURE if done.failed else EXIT_OK

