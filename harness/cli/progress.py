@@ -1,10 +1,10 @@
 """``bench run``'s progress: a rich bar on a terminal, plain lines anywhere else (a CI log).
 
 Both receive the runner's events (:class:`harness.runner.Progress`). Off a terminal nothing can
-be redrawn, so :class:`LineProgress` writes one line per phase and one per finished worker
-process, flushed at once, e.g.::
+be redrawn, so :class:`LineProgress` writes one line per phase and one per finished benchmark
+run (a benchmark in one worker process), flushed at once, e.g.::
 
-    measuring: 40 worker processes
+    measuring: 40 benchmark runs
     [ 12/40] ok  analysis.Analysis.time_analyze(runs=50, cache='cold')  78.7 ms
 """
 
@@ -100,7 +100,7 @@ class LineProgress:
 
     def started(self, total: int) -> None:
         self._done, self._total = 0, total
-        self._line(f"measuring: {total} worker process{'es' if total != 1 else ''}")
+        self._line(f"measuring: {total} benchmark run{'s' if total != 1 else ''}")
 
     def case_started(self, case: CaseRef) -> None:
         pass  # a line per finished case is enough; a start line would double the log

@@ -41,11 +41,11 @@ def test_each_phase_and_finished_case_is_one_line() -> None:
         progress.case_finished(case("c.time_c"), skipped)
     assert stream.getvalue().splitlines() == [
         "preparing: discovering benchmarks, starting fixtures",
-        "measuring: 12 worker processes",
+        "measuring: 12 benchmark runs",
         "[  1/12] ok  analysis.A.time_a(runs=50, cache='cold')  78.7 ms",
         "[  2/12] failed  b.time_b  timed out after 2 s",
         "confirming: round 1 of up to 4, 1 benchmark(s)",
-        "measuring: 2 worker processes",
+        "measuring: 2 benchmark runs",
         "[  1/2] skipped  c.time_c  no Redis",
     ]
 
