@@ -26,6 +26,7 @@ ENDPOINTS = (
     "attempt_jobs",
     "job",
     "timing",
+    "graphql",
     "not_found",
 )
 _REPO = re.compile(r"[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+")
@@ -63,6 +64,7 @@ class MockConfig:
     jitter_distribution: str = "uniform"
     endpoint_latency_ms: dict[str, float] = field(default_factory=dict)
     rate_limit: str = "5000/3600"  # per token
+    graphql_rate_limit: str = "5000/3600"  # GraphQL points per token
     unauthenticated_rate_limit: str = "60/3600"  # per client address
     rate_limit_status: int = 403
     secondary_concurrency: int = 100  # 0 disables the concurrency cap
@@ -106,6 +108,10 @@ class MockConfig:
     @property
     def address_rate(self) -> RateSpec:
         return RateSpec.parse(self.unauthenticated_rate_limit, "unauthenticated_rate_limit")
+
+    @property
+    def graphql_rate(self) -> RateSpec:
+        return RateSpec.parse(self.graphql_rate_limit, "graphql_rate_limit")
 
     @property
     def secondary_rate(self) -> RateSpec:
@@ -154,6 +160,7 @@ def _validate(config: MockConfig) -> None:
         raise ValueError("rate_limit_status: expected 403 or 429")
     _check_range("secondary_concurrency", config.secondary_concurrency, 0, 1_000_000)
     config.token_rate, config.address_rate, config.secondary_rate  # noqa: B018 - parse = check
+    config.graphql_rate  # noqa: B018 - parse = check
     rates = [config.error_rate, config.stall_rate, config.reset_rate, config.truncate_rate]
     for name, rate in zip(("error", "stall", "reset", "truncate"), rates, strict=True):
         _check_range(f"{name}_rate", rate, 0.0, 1.0)

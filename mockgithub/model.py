@@ -18,15 +18,19 @@ from typing import Any
 
 import orjson
 
+from mockgithub import gql
 from mockgithub.config import MockConfig
 from mockgithub.control import ControlAccess, control
 from mockgithub.dataset import Dataset
 from mockgithub.faults import ERROR_MESSAGES, Fate, FaultPlan
 from mockgithub.messages import MockRequest, MockResponse
+from mockgithub.payloads import CANONICAL_BASE
 from mockgithub.ratelimit import (
     DOCS_PRIMARY,
     DOCS_SECONDARY,
     SECONDARY_MESSAGE,
+    Identity,
+    Quota,
     RateLimits,
     identify,
     primary_message,
@@ -40,6 +44,7 @@ from mockgithub.stats import Stats
 from mockgithub.wirelimits import Wire
 
 JSON_TYPE = "application/json; charset=utf-8"
+GRAPHQL_REQUIRES_AUTH = "This endpoint requires you to be authenticated."
 COMMON_HEADERS = (
     ("content-type", JSON_TYPE),
     ("cache-control", "private, max-age=60, s-maxage=60"),
@@ -199,7 +204,11 @@ class MockModel:
             anonymous = identify(None, request.client)
             return 0, self._finish(endpoint, _error(401, "Bad credentials"), fate,
                                    self.limits.quota(anonymous).headers())  # fmt: skip
-        if request.method not in ("GET", "HEAD"):
+        graphql = endpoint == "graphql" and request.method == "POST"
+        if graphql and not identity.authenticated:
+            unauthenticated = _error(401, GRAPHQL_REQUIRES_AUTH, gql.DOCS)
+            return 0, self._finish(endpoint, unauthenticated, fate, ())
+        if request.method not in ("GET", "HEAD") and not graphql:
             quota = self.limits.spend(identity).headers()
             return 0, self._finish(endpoint, _error(404, "Not Found"), fate, quota)
         if endpoint == "rate_limit":
@@ -208,7 +217,10 @@ class MockModel:
         retry = self.limits.concurrency_retry_after() if cap and self._admitted >= cap else None
         retry = retry or self.limits.secondary_retry_after(identity, endpoint)
         if retry is not None:
-            return 0, self._secondary(endpoint, identity, retry, fate)
+            bucket = self.limits.graphql_quota(identity) if graphql else None
+            return 0, self._secondary(endpoint, identity, retry, fate, bucket)
+        if graphql:
+            return 1, self._graphql(request, identity, fate)
         if self.limits.exhausted(identity):
             return 0, self._primary(endpoint, identity, fate)
         return 1, self._serve(request, endpoint, identity, fate)
@@ -231,6 +243,21 @@ class MockModel:
         quota = self.limits.spend(identity).headers()
         return self._finish(endpoint, rendered, fate, rendered.validators() + quota)
 
+    def _graphql(self, request: MockRequest, identity: Identity, fate: Fate) -> MockResponse:
+        """``POST /graphql`` (:mod:`mockgithub.gql`); injected errors as for REST."""
+        if fate.fault == "error":
+            self._stats.faults["error"] += 1
+            status = fate.error_status
+            quota = self.limits.graphql_quota(identity).headers()
+            return self._finish("graphql", _error(status, ERROR_MESSAGES[status]), fate, quota)
+        bucket = _PointsBucket(self.limits, identity)
+        answer = gql.answer(request.body, self.source, self.routes, bucket)
+        self._stats.graphql_points += answer.points
+        body = orjson.dumps(answer.body).replace(CANONICAL_BASE.encode(), self._base_url.encode())
+        limited = "primary" if answer.limited else None
+        headers = answer.quota.headers()
+        return self._finish("graphql", Rendered(answer.status, body), fate, headers, limited)
+
     def _rendered(self, request: MockRequest) -> Rendered:
         key = (request.path, tuple(sorted(request.query.items())), self.source.version)
         rendered = self._cache.get(key)
@@ -247,7 +274,7 @@ class MockModel:
         resources = {
             "core": core.as_resource(),
             "search": {"limit": 30, "used": 0, "remaining": 30, "reset": now + 60},
-            "graphql": {"limit": 5000, "used": 0, "remaining": 5000, "reset": now + 3600},
+            "graphql": self.limits.graphql_quota(identity).as_resource(),
             "code_search": {"limit": 10, "used": 0, "remaining": 10, "reset": now + 60},
             "integration_manifest": {
                 "limit": 5000,
@@ -267,8 +294,10 @@ class MockModel:
         rendered = render(Outcome(endpoint, status, body), self._base_url)
         return self._finish(endpoint, rendered, fate, quota.headers(), limited="primary")
 
-    def _secondary(self, endpoint: str, identity: Any, retry: int, fate: Fate) -> MockResponse:
-        quota = self.limits.quota(identity)
+    def _secondary(
+        self, endpoint: str, identity: Any, retry: int, fate: Fate, quota: Quota | None = None
+    ) -> MockResponse:
+        quota = quota or self.limits.quota(identity)
         status = self.config.rate_limit_status
         body = {"message": SECONDARY_MESSAGE, "documentation_url": DOCS_SECONDARY}
         rendered = render(Outcome(endpoint, status, body), self._base_url)
@@ -296,6 +325,20 @@ class MockModel:
         return MockResponse(rendered.status, headers, body, fate.delay_s, fault)
 
 
-def _error(status: int, message: str) -> Rendered:
-    body = orjson.dumps({"message": message, "documentation_url": DOCS})
+def _error(status: int, message: str, docs: str = DOCS) -> Rendered:
+    body = orjson.dumps({"message": message, "documentation_url": docs})
     return Rendered(status, body)
+
+
+class _PointsBucket:
+    """One identity's GraphQL points, lent to :func:`mockgithub.gql.answer`."""
+
+    def __init__(self, limits: RateLimits, identity: Identity) -> None:
+        self._limits, self._identity = limits, identity
+        self.label = identity.label
+
+    def quota(self) -> Quota:
+        return self._limits.graphql_quota(self._identity)
+
+    def spend(self, points: int) -> Quota:
+        return self._limits.spend_points(self._identity, points)

@@ -38,6 +38,7 @@ class Quota:
     remaining: int
     used: int
     reset: int  # UTC epoch seconds
+    resource: str = "core"  # or "graphql": GraphQL points are a bucket of their own
 
     def headers(self) -> tuple[tuple[str, str], ...]:
         return (
@@ -45,7 +46,7 @@ class Quota:
             ("x-ratelimit-remaining", str(self.remaining)),
             ("x-ratelimit-reset", str(self.reset)),
             ("x-ratelimit-used", str(self.used)),
-            ("x-ratelimit-resource", "core"),
+            ("x-ratelimit-resource", self.resource),
         )
 
     def as_resource(self) -> dict[str, int]:
@@ -92,11 +93,14 @@ class RateLimits:
         self.clock = clock
         self.token_rate, self.address_rate = config.token_rate, config.address_rate
         self.secondary = config.secondary_rate
+        self.graphql_rate = config.graphql_rate
         self._primary: dict[str, _Window] = {}
+        self._graphql: dict[str, _Window] = {}
         self._points: dict[tuple[str, str], _Window] = {}
 
     def reset(self) -> None:
         self._primary.clear()
+        self._graphql.clear()
         self._points.clear()
 
     def _spec(self, identity: Identity) -> RateSpec:
@@ -127,6 +131,22 @@ class RateLimits:
         spec = self._spec(identity)
         self._window(self._primary, identity.key, spec, self.clock()).used += 1
         return self.quota(identity)
+
+    def graphql_quota(self, identity: Identity) -> Quota:
+        """The GraphQL points bucket as it stands (GitHub: 5,000 points an hour per user)."""
+        spec, now = self.graphql_rate, self.clock()
+        window = self._graphql.get(identity.key)
+        if window is None or now >= window.end:
+            return Quota(spec.limit, spec.limit, 0, math.ceil(now + spec.window_s), "graphql")
+        remaining = max(0, spec.limit - window.used)
+        return Quota(spec.limit, remaining, window.used, math.ceil(window.end), "graphql")
+
+    def spend_points(self, identity: Identity, points: int) -> Quota:
+        """Charge a query's points. A query is let through while any point remains, and may
+        take ``used`` past the limit (GitHub reports e.g. used 5002 of 5000, remaining 0)."""
+        window = self._window(self._graphql, identity.key, self.graphql_rate, self.clock())
+        window.used += points
+        return self.graphql_quota(identity)
 
     def secondary_retry_after(self, identity: Identity, endpoint: str) -> int | None:
         """Spend a point of the per-endpoint secondary budget; seconds to wait if it is gone."""

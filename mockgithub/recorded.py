@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from mockgithub import payloads
+from mockgithub import nodeids, payloads
 from mockgithub.payloads import CANONICAL_BASE
 from mockgithub.source import RunIndex
 
@@ -120,6 +120,7 @@ class RecordedSource:
             raise FixtureError("fixture holds no repository and no workflow runs")
         self._order = sorted(self._runs, key=lambda i: (self._runs[i]["created_at"], i))[::-1]
         self.full_name = self._name()
+        self._nodes = self._node_ids()
 
     def _collect(self, body: Any) -> None:
         if not isinstance(body, dict):
@@ -136,6 +137,23 @@ class RecordedSource:
             self._runs[body["id"]] = body
         if "steps" in body and "run_id" in body:
             self._jobs[body["id"]] = body
+
+    def _node_ids(self) -> dict[str, tuple[str, int]]:
+        """The recording's own (GitHub's) node ids, for GraphQL's ``node(id:)``."""
+        found: dict[str, tuple[str, int]] = {}
+        for kind, table in (
+            ("WorkflowRun", self._runs),
+            ("CheckRun", self._jobs),
+            ("Workflow", self._workflows),
+        ):
+            found.update({v["node_id"]: (kind, k) for k, v in table.items() if "node_id" in v})
+        for run in self._runs.values():
+            if run.get("check_suite_node_id") and run.get("check_suite_id"):
+                found[run["check_suite_node_id"]] = ("CheckSuite", run["check_suite_id"])
+        repository = self._repository
+        if repository is not None and "node_id" in repository:
+            found[repository["node_id"]] = ("Repository", repository["id"])
+        return found
 
     def _name(self) -> str:
         if self._repository is not None:
@@ -200,6 +218,9 @@ class RecordedSource:
         if run is None:
             return None
         return {"billable": {}, "run_duration_ms": 0}
+
+    def locate(self, node_id: str) -> tuple[str, int] | None:
+        return self._nodes.get(node_id) or nodeids.decode(node_id)
 
     def add_runs(self, count: int) -> list[int]:
         raise ValueError("a recorded repository cannot grow new runs")

@@ -62,6 +62,8 @@ def classify(path: str) -> tuple[str, dict[str, str]]:
     path = path.rstrip("/") or "/"
     if path == "/rate_limit":
         return "rate_limit", {}
+    if path == "/graphql":
+        return "graphql", {}
     if path.startswith("/repos/"):
         for name, pattern in _ROUTES:
             match = pattern.fullmatch(path)
@@ -89,7 +91,7 @@ class Routes:
 
     def answer(self, path: str, query: Mapping[str, str]) -> Outcome:
         endpoint, params = classify(path)
-        if endpoint in ("not_found", "rate_limit"):
+        if endpoint in ("not_found", "rate_limit", "graphql"):
             return error("not_found", 404, "Not Found")
         if f"{params['o']}/{params['r']}".lower() != self.source.full_name.lower():
             return error(endpoint, 404, "Not Found")
@@ -182,7 +184,7 @@ class Routes:
             total = self.source.run_count()
             ids = self.source.newest_ids(page.offset, page.per_page)
         else:
-            matching = self._matching(key, workflow_id, predicate)
+            matching = self.matching(key, workflow_id, predicate)
             total = len(matching)
             reachable = matching[: q.FILTERED_RESULT_CAP] if key else matching
             ids = reachable[page.offset : page.offset + page.per_page]
@@ -192,7 +194,7 @@ class Routes:
         link = _link(path, query, page, total)
         return Outcome(endpoint, 200, body, link, max(stamps, default=None))
 
-    def _matching(
+    def matching(
         self, key: tuple[tuple[str, str], ...], workflow_id: int | None, predicate: q.RunPredicate
     ) -> list[int]:
         """Ids of matching runs, newest first; cached until the data changes."""

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from mockgithub import payloads
+from mockgithub import nodeids, payloads
 from mockgithub.dataset import Dataset, RunFacts, run_id, run_number
 from mockgithub.jobs import attempt_jobs, locate_job
 
@@ -47,6 +47,7 @@ class Source(Protocol):
     def jobs(self, run_id: int, attempt: int | None) -> list[dict[str, Any]] | None: ...
     def job(self, job_id: int) -> dict[str, Any] | None: ...
     def timing(self, run_id: int) -> dict[str, Any] | None: ...
+    def locate(self, node_id: str) -> tuple[str, int] | None: ...
     def add_runs(self, count: int) -> list[int]: ...
     def complete(self, run_id: int | None) -> list[int]: ...
     def reset(self) -> None: ...
@@ -137,6 +138,10 @@ class SeededSource:
         latest = facts.latest
         duration = (latest.completed - latest.started) * 1000 if facts.status == "completed" else 0
         return payloads.timing(jobs, duration)
+
+    def locate(self, node_id: str) -> tuple[str, int] | None:
+        """``(GraphQL type, database id)`` behind a node id (the seeded ids are reversible)."""
+        return nodeids.decode(node_id)
 
     def add_runs(self, count: int) -> list[int]:
         self.version += 1

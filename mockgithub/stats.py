@@ -23,6 +23,7 @@ class Stats:
         self.rate_limited = 0
         self.secondary_rate_limited = 0
         self.bytes_sent = 0
+        self.graphql_points = 0  # points charged to GraphQL queries
         self.peak_concurrency = 0
 
     def begin(self, in_flight: int) -> None:
@@ -53,5 +54,6 @@ class Stats:
             "secondary_rate_limited": self.secondary_rate_limited,
             "faults": dict(sorted(self.faults.items())),
             "bytes_sent": self.bytes_sent,
+            "graphql_points": self.graphql_points,
             "peak_concurrency": self.peak_concurrency,
         }

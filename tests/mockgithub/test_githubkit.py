@@ -64,3 +64,19 @@ def test_githubkit_reads_jobs_a_workflow_and_the_rate_limit(
     assert limits.resources.core.used == stats["requests_total"] - stats["not_modified"] - 1
     repository = github.rest.repos.get(OWNER, NAME).parsed_data
     assert repository.owner.login == OWNER
+
+
+def test_githubkit_runs_a_graphql_query(github: githubkit.GitHub) -> None:  # type: ignore[name-defined]
+    query = """query($owner: String!, $name: String!) {
+      repository(owner: $owner, name: $name) { nameWithOwner defaultBranchRef { target {
+        ... on Commit { checkSuites(first: 10) { nodes { conclusion
+          workflowRun { databaseId workflow { name } } } } } } } }
+      rateLimit { cost remaining } }"""
+    data = github.graphql(query, {"owner": OWNER, "name": NAME})
+    assert data["repository"]["nameWithOwner"] == f"{OWNER}/{NAME}"
+    suites = data["repository"]["defaultBranchRef"]["target"]["checkSuites"]["nodes"]
+    run = github.rest.actions.get_workflow_run(
+        OWNER, NAME, suites[0]["workflowRun"]["databaseId"]
+    ).parsed_data
+    assert suites[0]["workflowRun"]["workflow"]["name"] == run.name
+    assert data["rateLimit"]["cost"] == 1
