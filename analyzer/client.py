@@ -14,6 +14,7 @@ Every request goes through :meth:`GitHubClient.get_page`:
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import threading
@@ -30,12 +31,13 @@ from analyzer.cache import CacheLevel, LevelledCache, cache_key
 from analyzer.config import Config
 from analyzer.counters import ApiCounters
 from analyzer.errors import AnalysisCancelled, ApiError, RateLimitError, RetriesExhausted
-from analyzer.ratelimit import RateLimiter, ServerQuota
+from analyzer.ratelimit import PointsBudget, RateLimiter, ServerQuota
 from analyzer.retry import SECONDARY_LIMIT_WAIT_S, Backoff, RetryBudget
 from analyzer.scope import cache_scope
 
 API_VERSION = "2022-11-28"
 MAX_RATE_LIMIT_WAITS = 5  # per request; each one already waited for a reset or retry-after
+_RATE_LIMITED = ("RATE_LIMITED", "RATE_LIMIT")  # GitHub's GraphQL error types for it
 _RETRYABLE = (
     requests.ConnectionError,
     requests.Timeout,
@@ -93,7 +95,12 @@ class GitHubClient:
             monotonic,
             self._sleep,
         )
-        self.quota = ServerQuota(self.counters, clock, self._sleep)
+        # GitHub counts REST requests and GraphQL points in separate budgets.
+        self.points = PointsBudget(self.counters, clock, self._sleep)
+        self.quotas = {
+            "core": ServerQuota(self.counters, clock, self._sleep),
+            "graphql": self.points,
+        }
         self.budget = RetryBudget(config.retry_budget)
         self.backoff = Backoff(config.rate_limit_delay)
         self._origin = _origin(config.api_url)
@@ -152,6 +159,36 @@ class GitHubClient:
                 return
             url, query = page.next_url, None
 
+    def post_graphql(self, query: str, variables: dict[str, Any], points: int) -> dict[str, Any]:
+        """The ``data`` of one GraphQL query expected to cost ``points``.
+
+        The client waits for the reset rather than send a query into a points budget that
+        cannot pay for it; a ``RATE_LIMITED`` answer (HTTP 200 on GitHub) waits like a REST 403;
+        any other error in the answer fails the query. Points are counted from the answer's
+        ``rateLimit.cost`` (ask for it), so they are exact.
+        """
+        url = self._absolute(graphql_url(self.config.api_url))
+        body = json.dumps({"query": query, "variables": variables}).encode()
+        limited = 0
+        while True:
+            with self.points.spending(points, "POST /graphql"):
+                response, answer = self._send(url, None, None, body)
+            self.counters.record_event("graphql_requests")
+            errors = answer.get("errors") if isinstance(answer, dict) else None
+            if errors and any(e.get("type") in _RATE_LIMITED for e in errors):
+                limited += 1
+                self._wait_for_rate_limit(response, limited, "POST /graphql", "graphql")
+                continue
+            data = answer.get("data") if isinstance(answer, dict) else None
+            if errors or not isinstance(data, dict):
+                first = (errors or [{}])[0]
+                detail = f"{first.get('type') or 'error'}: {str(first.get('message'))[:200]}"
+                raise ApiError(f"POST /graphql answered {detail}")
+            cost = (data.get("rateLimit") or {}).get("cost")
+            if isinstance(cost, int):
+                self.counters.record_event("graphql_points", cost)
+            return data
+
     def start_analysis(self) -> None:
         """Give the next analysis a full retry budget (the budget is per analysis)."""
         self.budget = RetryBudget(self.config.retry_budget)
@@ -165,18 +202,24 @@ class GitHubClient:
 
     # -- one request with retries -------------------------------------------
     def _send(
-        self, url: str, params: dict[str, Any] | None, etag: str | None
+        self,
+        url: str,
+        params: dict[str, Any] | None,
+        etag: str | None,
+        body: bytes | None = None,
     ) -> tuple[requests.Response, Any]:
-        what = _path_of(url)
+        """A GET (or, with ``body``, a GraphQL POST whose points the caller reserved)."""
+        resource = "core" if body is None else "graphql"
+        what = f"{'GET' if body is None else 'POST'} {_path_of(url)}"
         headers = {"If-None-Match": etag} if etag else {}
         attempt = limited = 0
         while True:
             self._check_stopped()
-            self.quota.wait_if_exhausted(what)
+            self.quotas[resource].wait_if_exhausted(what, 1 if body is None else 0)
             self.limiter.acquire()
             self._check_stopped()
             try:
-                response = self._attempt(url, params, headers, what)
+                response = self._attempt(url, params, headers, what, body)
                 if not _is_rate_limited(response):
                     return response, _body_of(response)
             except _Retry as failure:
@@ -184,21 +227,31 @@ class GitHubClient:
                 attempt += 1
                 continue
             limited += 1
-            self._wait_for_rate_limit(response, limited, what)
+            self._wait_for_rate_limit(response, limited, what, resource)
 
     def _attempt(
-        self, url: str, params: dict[str, Any] | None, headers: dict[str, str], what: str
+        self,
+        url: str,
+        params: dict[str, Any] | None,
+        headers: dict[str, str],
+        what: str,
+        body: bytes | None = None,
     ) -> requests.Response:
         timeout = self.config.request_timeout_s
         try:
-            response = self.session.get(url, params=params, headers=headers, timeout=timeout)
+            if body is None:
+                response = self.session.get(url, params=params, headers=headers, timeout=timeout)
+            else:
+                sent = {**headers, "Content-Type": "application/json"}
+                response = self.session.post(url, data=body, headers=sent, timeout=timeout)
         except _RETRYABLE as exc:
             self.counters.record_event("connection_errors")
             raise _Retry("connection", f"connection failed ({type(exc).__name__})") from None
         except requests.RequestException as exc:
-            raise ApiError(f"GET {what} failed: {type(exc).__name__}") from None
+            raise ApiError(f"{what} failed: {type(exc).__name__}") from None
         self.counters.record_status(response.status_code)
-        self.quota.observe(response.headers)
+        resource = response.headers.get("x-ratelimit-resource", "core")
+        self.quotas.get(resource, self.quotas["core"]).observe(response.headers)
         status = response.status_code
         if status >= 500:
             raise _Retry("5xx", f"the server answered {status} {response.reason or ''}".strip())
@@ -211,36 +264,36 @@ class GitHubClient:
     def _before_retry(self, failure: _Retry, attempt: int, what: str) -> None:
         if attempt >= self.config.max_retries:
             raise RetriesExhausted(
-                f"GET {what} failed after {attempt + 1} attempt(s): {failure.detail} "
+                f"{what} failed after {attempt + 1} attempt(s): {failure.detail} "
                 f"(per-request limit of {self.config.max_retries} retries reached, MAX_RETRIES)"
             )
         if not self.budget.take():
             raise RetriesExhausted(
-                f"GET {what} failed: {failure.detail}; the analysis has used its whole retry "
+                f"{what} failed: {failure.detail}; the analysis has used its whole retry "
                 f"budget of {self.budget.limit} retries (RETRY_BUDGET)"
             )
         self.counters.record_event("retries")
         self.counters.record_event(f"retries_{failure.kind}")
         with self._rng_lock:
             delay = self.backoff.delay(attempt, self._rng)
-        log.info("GET %s: %s; retry %d in %.2f s", what, failure.detail, attempt + 1, delay)
+        log.info("%s: %s; retry %d in %.2f s", what, failure.detail, attempt + 1, delay)
         self._sleep(delay)
 
-    def _wait_for_rate_limit(self, response: requests.Response, count: int, what: str) -> None:
+    def _wait_for_rate_limit(
+        self, response: requests.Response, count: int, what: str, resource: str = "core"
+    ) -> None:
         self.counters.record_event("rate_limited_responses")
         if count > MAX_RATE_LIMIT_WAITS:
-            raise RateLimitError(
-                f"GET {what} is still rate limited after {MAX_RATE_LIMIT_WAITS} waits"
-            )
+            raise RateLimitError(f"{what} is still rate limited after {MAX_RATE_LIMIT_WAITS} waits")
         retry_after = response.headers.get("retry-after")
         if retry_after is not None and retry_after.strip().isdigit():
             wait = float(retry_after)
         elif response.headers.get("x-ratelimit-remaining") == "0":
-            wait = self.quota.exhausted_wait()
+            wait = self.quotas[resource].exhausted_wait()
         else:
             wait = SECONDARY_LIMIT_WAIT_S * 2 ** (count - 1)
-        log.warning("GET %s: rate limited (%d); waiting %.1f s", what, response.status_code, wait)
-        self.quota.wait(wait, what)
+        log.warning("%s: rate limited (%d); waiting %.1f s", what, response.status_code, wait)
+        self.quotas[resource].wait(wait, what)
 
     # -- helpers -------------------------------------------------------------
     def _absolute(self, url: str) -> str:
@@ -271,6 +324,15 @@ class GitHubClient:
     def _interruptible_sleep(self, seconds: float) -> None:
         if self._stop.wait(seconds):
             raise AnalysisCancelled("the analysis was cancelled")
+
+
+def graphql_url(api_url: str) -> str:
+    """GitHub's GraphQL endpoint for a REST base URL: ``/graphql`` beside it, or
+    ``/api/graphql`` for a GitHub Enterprise Server's ``/api/v3``."""
+    base = api_url.rstrip("/")
+    if base.endswith("/api/v3"):
+        return f"{base.removesuffix('/v3')}/graphql"
+    return f"{base}/graphql"
 
 
 def _session(config: Config) -> requests.Session:
@@ -329,7 +391,7 @@ def _error_message(response: requests.Response, what: str) -> str:
     status, message = response.status_code, _message(response)[:200]
     hint = " (check GITHUB_TOKEN)" if status == 401 else ""
     detail = f": {message}" if message else ""
-    return f"GET {what} answered {status}{detail}{hint}"
+    return f"{what} answered {status}{detail}{hint}"
 
 
 def _origin(url: str) -> str:

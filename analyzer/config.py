@@ -18,6 +18,8 @@ from analyzer.errors import ConfigError
 DEFAULT_API_URL = "https://api.github.com"
 OUTPUT_FORMATS = ("console", "json", "markdown")
 LOG_LEVELS = ("DEBUG", "INFO", "WARN", "ERROR")
+# How runs' jobs are read: one REST request per run, or GraphQL batches of 100 runs.
+API_MODES = ("rest", "graphql")
 
 
 def default_cache_dir() -> str:
@@ -57,6 +59,7 @@ class Config:
     request_timeout_s: float = 30.0
     output_format: str = "console"
     log_level: str = "INFO"
+    github_api_mode: str = "rest"
     # Not a knob: names the API in cache keys instead of ``api_url`` (see analyzer.scope).
     api_identity: str = ""
 
@@ -313,6 +316,13 @@ KNOBS: dict[str, Knob] = {
             "console, json or markdown",
         ),
         _knob("LOG_LEVEL", "log_level", _upper, _choice("LOG_LEVEL", LOG_LEVELS), "logging level"),
+        _knob(
+            "GITHUB_API_MODE",
+            "github_api_mode",
+            _lower,
+            _choice("GITHUB_API_MODE", API_MODES),
+            "rest (a request per run's jobs) or graphql (jobs of 100 runs per request)",
+        ),
     )
 }
 

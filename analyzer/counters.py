@@ -20,8 +20,7 @@ class ApiCounters:
         self._by_status: Counter[int] = Counter()
         self._events: Counter[str] = Counter()
         self._wait_s: dict[str, float] = {}
-        self._remaining: int | None = None
-        self._limit: int | None = None
+        self._quotas: dict[str, tuple[int, int | None]] = {}  # resource -> remaining, limit
 
     def record_status(self, status: int) -> None:
         with self._lock:
@@ -39,9 +38,10 @@ class ApiCounters:
             key = f"{kind}_wait_s"
             self._wait_s[key] = self._wait_s.get(key, 0.0) + seconds
 
-    def record_quota(self, remaining: int, limit: int | None) -> None:
+    def record_quota(self, remaining: int, limit: int | None, resource: str = "core") -> None:
+        """The quota of ``resource`` (``core``: REST requests; ``graphql``: GraphQL points)."""
         with self._lock:
-            self._remaining, self._limit = remaining, limit
+            self._quotas[resource] = (remaining, limit)
 
     @property
     def requests(self) -> int:
@@ -54,7 +54,8 @@ class ApiCounters:
             events = Counter(self._events)
             statuses = dict(sorted(self._by_status.items()))
             waits = dict(self._wait_s)
-            remaining, limit = self._remaining, self._limit
+            remaining, limit = self._quotas.get("core", (None, None))
+            points_left, points_limit = self._quotas.get("graphql", (None, None))
         answered = sum(statuses.values())
         hits, misses = events["cache_hits"], events["cache_misses"]
         revalidated = statuses.get(304, 0)
@@ -77,6 +78,10 @@ class ApiCounters:
             "limiter_wait_s": round(waits.get("limiter_wait_s", 0.0), 6),
             "rate_limit_remaining": -1 if remaining is None else remaining,
             "rate_limit_limit": -1 if limit is None else limit,
+            "graphql_requests": events["graphql_requests"],
+            "graphql_points": events["graphql_points"],
+            "graphql_remaining": -1 if points_left is None else points_left,
+            "graphql_limit": -1 if points_limit is None else points_limit,
         }
         counts.update({f"status_{code}": n for code, n in statuses.items()})
         counts["cache_hit_rate"] = hit_rate(counts)
@@ -84,7 +89,7 @@ class ApiCounters:
 
 
 # Counters that describe a state, not a count: a delta makes no sense for them.
-_STATES = ("rate_limit_remaining", "rate_limit_limit")
+_STATES = ("rate_limit_remaining", "rate_limit_limit", "graphql_remaining", "graphql_limit")
 
 
 def usage_since(before: dict[str, Number], after: dict[str, Number]) -> dict[str, Number]:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 
 from analyzer.counters import ApiCounters
 from analyzer.errors import RateLimitError
@@ -61,7 +62,11 @@ class RateLimiter:
 
 
 class ServerQuota:
-    """The primary rate limit as the server last reported it; waits for the reset at zero."""
+    """One primary rate limit as the server last reported it; waits for the reset at zero.
+
+    ``resource`` is GitHub's ``x-ratelimit-resource``: ``core`` counts REST requests, ``graphql``
+    counts GraphQL points; each is a separate budget with its own reset.
+    """
 
     def __init__(
         self,
@@ -69,8 +74,10 @@ class ServerQuota:
         clock: Clock = time.time,
         sleep: Sleep = time.sleep,
         max_wait_s: float = MAX_RESET_WAIT_S,
+        resource: str = "core",
     ) -> None:
         self.counters = counters
+        self.resource = resource
         self._clock, self._sleep = clock, sleep
         self._max_wait_s = max_wait_s
         self._lock = threading.Lock()
@@ -92,20 +99,22 @@ class ServerQuota:
             elif reset_at == self._reset:
                 self._remaining = min(self._remaining, remaining)
             shown = self._remaining
-        self.counters.record_quota(shown, _header_int(headers, "x-ratelimit-limit"))
+        limit = _header_int(headers, "x-ratelimit-limit")
+        self.counters.record_quota(shown, limit, self.resource)
 
-    def exhausted_wait(self) -> float:
-        """Seconds until the reset if the quota is used up, else 0."""
+    def exhausted_wait(self, needed: int = 1) -> float:
+        """Seconds until the reset if fewer than ``needed`` units are left, else 0."""
         with self._lock:
-            if self._remaining is None or self._remaining > 0:
+            if self._remaining is None or self._remaining >= needed:
                 return 0.0
             ahead = self._reset - self._clock()
             # A reset already passed means a new window: nothing to wait for.
             return ahead + RESET_MARGIN_S if ahead > 0 else 0.0
 
-    def wait_if_exhausted(self, what: str) -> None:
-        """Before a request: sleep until the reset when the quota is at zero."""
-        wait = self.exhausted_wait()
+    def wait_if_exhausted(self, what: str, needed: int = 1) -> None:
+        """Before a request: sleep until the reset when fewer than ``needed`` units are left
+        (one request for REST; a query's points for GraphQL)."""
+        wait = self.exhausted_wait(needed)
         if wait > 0:
             self.wait(wait, what)
             with self._lock:
@@ -115,11 +124,67 @@ class ServerQuota:
         """Sleep ``seconds`` for the rate limit, or fail if that is longer than allowed."""
         if seconds > self._max_wait_s:
             raise RateLimitError(
-                f"rate limit exhausted for GET {what}; the reset is {seconds:.0f} s away "
+                f"rate limit exhausted for {what}; the reset is {seconds:.0f} s away "
                 f"(longest accepted wait {self._max_wait_s:.0f} s)"
             )
         self._sleep(seconds)
         self.counters.record_wait("rate_limit", seconds)
+
+
+class PointsBudget(ServerQuota):
+    """GraphQL points, spent by queries sent in parallel.
+
+    Each query reserves its expected points before it goes, so parallel queries cannot overrun
+    a known budget together: when fewer points are left than a query needs, it waits for the
+    reset instead. While the budget is unknown (no GraphQL answer yet, or a reset just passed),
+    one query at a time goes out to learn it.
+    """
+
+    def __init__(
+        self,
+        counters: ApiCounters,
+        clock: Clock = time.time,
+        sleep: Sleep = time.sleep,
+        max_wait_s: float = MAX_RESET_WAIT_S,
+    ) -> None:
+        super().__init__(counters, clock, sleep, max_wait_s, resource="graphql")
+        self._probe = threading.Lock()
+
+    @contextmanager
+    def spending(self, points: int, what: str) -> Iterator[None]:
+        """Around one query of ``points``: learn the budget first, wait if short, reserve."""
+        probe = None
+        if not self._known():
+            self._probe.acquire()
+            if self._known():
+                self._probe.release()
+            else:
+                probe = self._probe
+        try:
+            self._reserve(points, what)
+            yield
+        finally:
+            if probe is not None:
+                probe.release()
+
+    def _known(self) -> bool:
+        with self._lock:
+            return self._remaining is not None
+
+    def _reserve(self, points: int, what: str) -> None:
+        with self._lock:
+            if self._remaining is None:
+                return  # unknown: this query learns it
+            if self._remaining >= points:
+                self._remaining -= points
+                return
+            ahead = self._reset - self._clock()
+            if ahead <= 0:
+                self._remaining = None  # the reset passed: a new window, unknown again
+                return
+        self.wait(ahead + RESET_MARGIN_S, what)
+        with self._lock:
+            self._remaining = None
 
 
 def _header_int(headers: Mapping[str, str], name: str) -> int | None:

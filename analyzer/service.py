@@ -21,6 +21,7 @@ from analyzer.config import Config
 from analyzer.counters import usage_since
 from analyzer.errors import ConfigError
 from analyzer.fetcher import runs_with_jobs
+from analyzer.graphql_jobs import runs_with_jobs_graphql
 from analyzer.output import render
 from analyzer.records import AnalysisResult, result_from_dict, result_to_dict
 from analyzer.scope import cache_scope
@@ -168,7 +169,12 @@ def _compute(repo: str, config: Config, client: GitHubClient) -> AnalysisResult:
         f"/repos/{repo}/actions/runs", "workflow_runs", config.workflow_analysis_limit
     )
     aggregator = RepositoryAggregator(repo)
-    for run, jobs in runs_with_jobs(client, repo, runs, config.max_parallel_jobs):
+    workers = config.max_parallel_jobs
+    if config.github_api_mode == "graphql":
+        pairs = runs_with_jobs_graphql(client, runs, workers)
+    else:
+        pairs = runs_with_jobs(client, repo, runs, workers)
+    for run, jobs in pairs:
         aggregator.add(run, jobs)
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return aggregator.result(generated_at=stamp)

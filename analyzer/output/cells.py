@@ -74,4 +74,6 @@ def usage_lines(usage: dict[str, Any]) -> list[tuple[str, str]]:
             f"{usage.get('limiter_waits', 0)} ({usage.get('limiter_wait_s', 0.0):.1f} s)",
         ),
         ("remaining quota", "unknown" if remaining == -1 else str(remaining)),
+        ("GraphQL requests", str(usage.get("graphql_requests", 0))),
+        ("GraphQL points", str(usage.get("graphql_points", 0))),
     ]

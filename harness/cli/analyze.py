@@ -20,7 +20,7 @@ from typing import Any
 import click
 
 from analyzer.cache import BACKEND_KINDS, CacheError
-from analyzer.config import OUTPUT_FORMATS, Config
+from analyzer.config import API_MODES, OUTPUT_FORMATS, Config
 from analyzer.errors import AnalysisCancelled, ApiError, ConfigError
 from analyzer.logs import configure_logging
 from analyzer.service import Report, build_report, check_repo
@@ -48,6 +48,7 @@ class AnalyzeOptions:
     profile: str | None = None
     config_file: Path | None = None
     cache: str | None = None
+    api: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ def resolve_config(options: AnalyzeOptions, environ: Mapping[str, str]) -> Confi
         "MAX_PARALLEL_JOBS": options.jobs,
         "OUTPUT_FORMAT": options.output_format,
         "GITHUB_API_URL": options.api_url,
+        "GITHUB_API_MODE": options.api,
     }
     if options.cache == "none":
         flags["ENABLE_CACHE"] = False
@@ -88,17 +90,19 @@ def run_analyze(
     configure_logging(config)
     if options.api_url:
         return AnalyzeOutcome(build_report(repo, config), config, config.api_url)
-    with _mock_for(repo, config.workflow_analysis_limit) as (url, identity):
+    with _mock_for(repo, config.workflow_analysis_limit, config.github_api_mode) as (url, identity):
         mocked = config.updated(api_url=url, token=MOCK_TOKEN, api_identity=identity)
         return AnalyzeOutcome(build_report(repo, mocked), mocked, f"the mock at {url}")
 
 
 @contextlib.contextmanager
-def _mock_for(repo: str, limit: int) -> Iterator[tuple[str, str]]:
+def _mock_for(repo: str, limit: int, api_mode: str) -> Iterator[tuple[str, str]]:
     """The mock serving ``repo``: its URL, and an identity for cache keys that names what it
     serves (the same settings serve the same data), not the port it happens to get."""
     from mockgithub import MockConfig, MockServer  # imported only when the mock is wanted
 
+    if api_mode == "graphql":
+        _graphql_schema()
     defaults = MockConfig()
     config = MockConfig(
         repo=repo,
@@ -110,6 +114,17 @@ def _mock_for(repo: str, limit: int) -> Iterator[tuple[str, str]]:
     identity = f"mockgithub:{hashlib.sha256(settings).hexdigest()[:16]}"
     with MockServer(config) as url:
         yield url, identity
+
+
+def _graphql_schema() -> None:
+    """Build GitHub's GraphQL schema before the mock serves (it needs the pinned SDL)."""
+    from mockgithub.gql.schema import github_schema
+    from mockgithub.published import DescriptionUnavailable
+
+    try:
+        github_schema()
+    except DescriptionUnavailable as exc:
+        raise HarnessFailure(f"analyze: the mock cannot serve GraphQL: {exc}") from None
 
 
 @click.command("analyze")
@@ -133,6 +148,11 @@ def _mock_for(repo: str, limit: int) -> Iterator[tuple[str, str]]:
     help="A TOML or KEY=VALUE settings file.",
 )
 @click.option("--cache", type=click.Choice(CACHE_CHOICES), help="Cache backend, or none.")
+@click.option(
+    "--api",
+    type=click.Choice(API_MODES),
+    help="Read jobs per run (rest) or 100 runs per request (graphql) (GITHUB_API_MODE).",
+)
 def analyze_command(
     repo: str,
     api_url: str | None,
@@ -143,6 +163,7 @@ def analyze_command(
     profile: str | None,
     config_file: Path | None,
     cache: str | None,
+    api: str | None,
 ) -> int:
     """Analyze the GitHub Actions performance of OWNER/REPO.
 
@@ -155,7 +176,7 @@ def analyze_command(
     """
     options = AnalyzeOptions(
         repo=repo, api_url=api_url, limit=limit, jobs=jobs, output_format=output_format,
-        profile=profile, config_file=config_file, cache=cache,
+        profile=profile, config_file=config_file, cache=cache, api=api,
     )  # fmt: skip
     outcome = _guarded(options)
     if output is not None:

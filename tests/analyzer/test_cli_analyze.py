@@ -10,7 +10,14 @@ import pytest
 
 from harness.cli import main
 
-KNOB_ENV = ("MAX_PARALLEL_JOBS", "GITHUB_TOKEN", "ANALYZER_PROFILE", "OUTPUT_FORMAT", "CACHE_TTL")
+KNOB_ENV = (
+    "MAX_PARALLEL_JOBS",
+    "GITHUB_TOKEN",
+    "ANALYZER_PROFILE",
+    "OUTPUT_FORMAT",
+    "CACHE_TTL",
+    "GITHUB_API_MODE",
+)
 
 
 @pytest.fixture(autouse=True)
@@ -101,3 +108,16 @@ def test_github_api_url_in_the_environment_alone_never_reaches_that_api(
     listener.close()
     assert code == 0
     assert json.loads(out.read_text())["runs_analyzed"] == 5  # the mock's data
+
+
+def test_api_graphql_reads_the_mocks_jobs_in_batches(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    args = ("analyze", "octo-org/octo-repo", "--limit", "150", "--format", "json")
+    assert bench(*args, "--output", str(out), "--cache", "none", "--api", "graphql") == 0
+    usage = json.loads(out.read_text())["api_usage"]
+    assert (usage["requests"], usage["graphql_requests"], usage["graphql_points"]) == (4, 2, 2)
+
+
+def test_an_unknown_api_mode_is_refused_with_exit_2(capsys) -> None:
+    assert bench("analyze", "octo-org/octo-repo", "--api", "soap") == 2
+    assert "--api" in capsys.readouterr().err

@@ -58,6 +58,7 @@ def test_cache_dir_defaults_to_a_ram_disk_where_there_is_one(
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR"),
         ("GITHUB_API_URL", "ftp://x", "GITHUB_API_URL must be an http:// or https:// URL"),
         ("CACHE_BACKEND", "disk", "CACHE_BACKEND must be one of memory, file, redis"),
+        ("GITHUB_API_MODE", "soap", "GITHUB_API_MODE must be one of rest, graphql, got 'soap'"),
     ],
 )
 def test_a_bad_knob_is_named_with_its_range(env: str, value: str, message: str) -> None:
