@@ -27,9 +27,10 @@ from itertools import islice
 from typing import Any
 
 from analyzer.cache import CacheLevel, cache_key
-from analyzer.client import GitHubClient, graphql_url
+from analyzer.client import GitHubClient
 from analyzer.errors import ApiError
 from analyzer.fetcher import ordered_map
+from analyzer.scope import cache_scope
 
 Run = dict[str, Any]
 Job = dict[str, Any]
@@ -136,10 +137,10 @@ def _node_id(run: Run) -> str:
 
 
 def _key(client: GitHubClient, run: Run) -> str:
-    endpoint = f"{graphql_url(client.config.api_url)}#check-runs"
-    return cache_key(
-        CacheLevel.API, endpoint, {"run": _node_id(run), "attempt": run.get("run_attempt", 1)}
-    )
+    """Scoped like every cache key (the API's identity and the credential's), then the run."""
+    params = {"run": _node_id(run), "attempt": run.get("run_attempt", 1)}
+    scope = cache_scope(client.config)
+    return cache_key(CacheLevel.API, "/graphql#check-runs", {**params, **scope})
 
 
 def _cached(client: GitHubClient, run: Run) -> list[Job] | None:

@@ -13,12 +13,12 @@ import requests
 
 from analyzer import Config, GitHubClient
 from analyzer.cache import LevelledCache, MemoryBackend
+from analyzer.clock import FakeClock
 from analyzer.output import render
 from analyzer.records import AnalysisResult
 from analyzer.service import analyze_repository
 from mockgithub import MockConfig, MockServer
 from mockgithub.published import DescriptionUnavailable
-from tests.fakeclock import FakeClock
 
 REPO = MockConfig().repo
 LIFTED = {"rate_limit": "100000/3600", "secondary_rate_limit": "0/60"}
