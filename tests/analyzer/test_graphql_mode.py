@@ -19,6 +19,7 @@ from analyzer.records import AnalysisResult
 from analyzer.service import analyze_repository
 from mockgithub import MockConfig, MockServer
 from mockgithub.published import DescriptionUnavailable
+from tests.services import Service, skip_for
 
 REPO = MockConfig().repo
 LIFTED = {"rate_limit": "100000/3600", "secondary_rate_limit": "0/60"}
@@ -31,7 +32,7 @@ def graphql_schema() -> None:
 
         github_schema()
     except DescriptionUnavailable as exc:
-        pytest.skip(f"GitHub's published descriptions are unavailable: {exc}")
+        skip_for(Service.DESCRIPTIONS, f"GitHub's published descriptions are unavailable: {exc}")
 
 
 @pytest.fixture(scope="module")

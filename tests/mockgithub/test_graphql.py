@@ -13,6 +13,7 @@ from mockgithub import MockConfig, MockServer
 from mockgithub.published import DescriptionUnavailable
 from mockgithub.responses_adapter import mocked_github
 from tests.mockgithub.conftest import REPO, UNLIMITED
+from tests.services import Service, skip_for
 
 OWNER, NAME = REPO.split("/")
 TOKEN = {"Authorization": "Bearer ghp_graphql"}
@@ -53,7 +54,7 @@ def server() -> Iterator[MockServer]:
         github_schema()
     except DescriptionUnavailable as exc:
         mock.stop()
-        pytest.skip(f"GitHub's published descriptions are unavailable: {exc}")
+        skip_for(Service.DESCRIPTIONS, f"GitHub's published descriptions are unavailable: {exc}")
     yield mock
     mock.stop()
 

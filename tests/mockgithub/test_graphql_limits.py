@@ -11,6 +11,7 @@ from graphql import FragmentDefinitionNode, get_operation_ast, parse
 
 from mockgithub.gql.limits import LimitExceeded, QueryCost, measure
 from mockgithub.published import DescriptionUnavailable
+from tests.services import Service, skip_for
 
 
 @pytest.fixture(scope="module")
@@ -20,7 +21,7 @@ def schema():  # type: ignore[no-untyped-def]
 
         return github_schema()
     except DescriptionUnavailable as exc:
-        pytest.skip(f"GitHub's published descriptions are unavailable: {exc}")
+        skip_for(Service.DESCRIPTIONS, f"GitHub's published descriptions are unavailable: {exc}")
 
 
 def cost_of(schema, query: str, **variables: object) -> QueryCost:  # type: ignore[no-untyped-def]
