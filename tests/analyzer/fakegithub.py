@@ -81,12 +81,14 @@ class FakeGitHub:
     extra_headers: dict[str, str] = field(default_factory=dict)
     seen: Counter[str] = field(default_factory=Counter)
     auth_headers: list[str] = field(default_factory=list)
+    urls: list[str] = field(default_factory=list)  # every URL requested, query string included
 
     def install(self, mock: responses.RequestsMock) -> None:
         mock.add_callback(responses.GET, re.compile(rf"{re.escape(BASE)}/.*"), self.handle)
 
     def handle(self, request: requests.PreparedRequest) -> Any:
         self.auth_headers.append(request.headers.get("Authorization", ""))
+        self.urls.append(str(request.url))
         fault = self.faults.pop(0) if self.faults else None
         kind = "jobs" if request.path_url.split("?")[0].endswith("/jobs") else "runs"
         if fault == "reset":

@@ -38,6 +38,9 @@ def test_token_absent_from_logs_cache_reports_and_errors(
         assert TOKEN not in haystack
     assert TOKEN.encode() not in stored
     assert fake.auth_headers[0] == f"Bearer {TOKEN}"  # it was used, just never shown
+    # Only ever in the Authorization header: never in a URL or its query string.
+    assert len(fake.urls) > 20
+    assert not [u for u in fake.urls if TOKEN in u or "access_token" in u.lower()]
 
 
 def test_the_log_filter_redacts_a_token_that_slips_into_a_message(config: Config) -> None:
