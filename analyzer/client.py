@@ -27,7 +27,7 @@ from urllib.parse import parse_qsl, urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from analyzer.cache import CacheLevel, LevelledCache, cache_key
+from analyzer.cache import CacheEntry, CacheLevel, LevelledCache, cache_key
 from analyzer.config import Config
 from analyzer.counters import ApiCounters
 from analyzer.errors import AnalysisCancelled, ApiError, RateLimitError, RetriesExhausted
@@ -118,25 +118,39 @@ class GitHubClient:
         url = self._absolute(url)
         key = self._key(url, params)
         entry = None
+        cached = None
         if self.cache is not None:
             entry, fresh = self.cache.lookup(CacheLevel.API, key)
-            if entry is not None and fresh:
+            cached = self._cached_page(key, entry)
+            if cached is not None and fresh:
                 self.counters.record_event("cache_hits")
-                return Page(entry.value["body"], entry.value["next"], True)
+                return cached
             self.counters.record_event("cache_misses")
-        etag = entry.etag if entry is not None else None
+        etag = entry.etag if entry is not None and cached is not None else None
         response, body = self._send(url, params, etag)
         if response.status_code == 304:
-            if entry is None or self.cache is None:
+            if cached is None or self.cache is None:
                 raise ApiError(f"GET {_path_of(url)} answered 304 to an unconditional request")
             self.cache.revalidated(CacheLevel.API, key)
-            return Page(entry.value["body"], entry.value["next"], True)
+            return cached
         next_url = self._relative(response.links.get("next", {}).get("url"))
         if self.cache is not None:
             value = {"body": body, "next": next_url}
             etag, modified = response.headers.get("etag"), response.headers.get("last-modified")
             self.cache.store(CacheLevel.API, key, value, etag, modified)
         return Page(body, next_url, False)
+
+    def _cached_page(self, key: str, entry: CacheEntry | None) -> Page | None:
+        """The page a cache entry holds; an entry of another shape (a valid file whose value
+        is not ``{"body": ..., "next": str | None}``) is corrupt: forgotten, counted, a miss."""
+        if entry is None or self.cache is None:
+            return None
+        value = entry.value
+        if isinstance(value, dict) and "body" in value and _is_link(value.get("next")):
+            return Page(value["body"], value["next"], True)
+        self.cache.invalidate(key)
+        self.cache.counters.add("corrupt")
+        return None
 
     def paginate(
         self, path: str, key: str, limit: int, params: dict[str, Any] | None = None
@@ -364,6 +378,10 @@ def _parse_json(response: requests.Response) -> Any:
 
 
 _MISSING = object()
+
+
+def _is_link(value: Any) -> bool:
+    return value is None or isinstance(value, str)
 
 
 def _body_of(response: requests.Response) -> Any:

@@ -9,11 +9,13 @@ from harness.errors import InputError
 from harness.records import RunResult
 from harness.results import load, save
 
-NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+# Matched whole (fullmatch): with match and "$", "main\n" would pass, as "$" matches before
+# a trailing newline.
+NAME_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 def check_name(name: str) -> str:
-    if not NAME_RE.match(name):
+    if not NAME_RE.fullmatch(name):
         raise InputError(
             f"invalid baseline name {name!r}: use letters, digits, '.', '_' or '-' (max 64)"
         )
@@ -32,8 +34,21 @@ def latest_result(results_dir: Path) -> Path:
     return candidates[-1]
 
 
-def save_baseline(directory: Path, name: str, result: RunResult) -> Path:
-    return save(result, baseline_path(directory, name))
+def check_new_baseline(
+    directory: Path, name: str, force: bool = False, flag: str = "--force"
+) -> Path:
+    """Where baseline ``name`` goes; an ``InputError`` if it exists and ``force`` is not set."""
+    path = baseline_path(directory, name)
+    if path.exists() and not force:
+        raise InputError(
+            f"baseline {name!r} exists ({path}): pass {flag} to replace it, or choose another name"
+        )
+    return path
+
+
+def save_baseline(directory: Path, name: str, result: RunResult, force: bool = False) -> Path:
+    """Save ``result`` as baseline ``name``; an existing baseline is replaced only if ``force``."""
+    return save(result, check_new_baseline(directory, name, force))
 
 
 def list_baselines(directory: Path) -> list[str]:

@@ -8,7 +8,11 @@ the same fixture is asked for exact counters around every sample.
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any, Protocol, runtime_checkable
+
+from harness.errors import InputError
+from harness.suite import import_suite_module
 
 
 @runtime_checkable
@@ -38,10 +42,13 @@ class RunFixture(Protocol):
 
 def load_fixtures(package: str) -> list[RunFixture]:
     """The fixtures declared by ``<package>._fixtures.run_fixtures()``, or none."""
+    name = f"{package}._fixtures"
+    root = Path(importlib.import_module(package).__file__ or ".").parent
+    if not (root / "_fixtures.py").is_file() and not (root / "_fixtures").is_dir():
+        return []
+    module = import_suite_module(name, root)
     try:
-        module = importlib.import_module(f"{package}._fixtures")
-    except ModuleNotFoundError as exc:
-        if exc.name == f"{package}._fixtures":
-            return []
-        raise
-    return list(module.run_fixtures())
+        return list(module.run_fixtures())
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - the suite's code, not the harness's
+        what = f"{module.__file__}: run_fixtures() failed: {type(exc).__name__}: {exc}"
+        raise InputError(what) from None

@@ -17,10 +17,12 @@ from harness.against import commit_of, run_against
 from harness.baselines import resolve
 from harness.compare import Comparison, Policy, confirm, judge
 from harness.errors import InputError
+from harness.fixtures import load_fixtures
 from harness.meta import Confirmation
 from harness.records import RunResult
 from harness.results import save
-from harness.runner import Progress, RunOptions, Silent, plan, run
+from harness.runner import Progress, RunOptions, Silent, nothing_planned, plan, run
+from harness.suite import import_suites
 
 CONFIRM_DIR = "confirm"
 DEFAULT_CONFIRM_ROUNDS = 4
@@ -64,6 +66,9 @@ def gated_run(options: RunOptions, gate: Gate, progress: Progress | None = None)
     progress = progress or Silent()
     # Bad input fails before the first progress line: its one line is the error alone.
     planned = len(plan(options))
+    if not planned and options.shard is None and not gate.against:
+        raise InputError(nothing_planned(options))
+    load_fixtures(import_suites(options.suites_root).__name__)  # a broken _fixtures.py, now
     if gate.against:
         return _against(options, gate, progress, planned)
     baseline = resolve(gate.compare, gate.baselines_dir) if gate.compare else None

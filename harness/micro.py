@@ -14,6 +14,7 @@ elsewhere.
 from __future__ import annotations
 
 import json
+import math
 import os
 import subprocess
 import sys
@@ -178,6 +179,9 @@ def _result(
         error = seen.get("error") or "failed"
         return BenchmarkResult(ident, name, params, Status.FAILED, error=error, duration_s=duration)
     samples = _thin(bench["stats"].get("data") or [])
+    if not all(map(math.isfinite, samples)):
+        error = "pytest-benchmark recorded a time that is not a finite number (NaN or infinity)"
+        return BenchmarkResult(ident, name, params, Status.FAILED, error=error, duration_s=duration)
     if not samples:
         raise InputError(
             f"pytest-benchmark JSON holds no per-round data for {node}: "

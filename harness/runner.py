@@ -20,7 +20,7 @@ from typing import Protocol
 
 from harness import __version__
 from harness.environment import git_info, machine_info, package_versions, python_info
-from harness.errors import InputError, RunInterrupted
+from harness.errors import HarnessFailure, InputError, RunInterrupted
 from harness.fixtures import RunFixture, load_fixtures
 from harness.isolation import WorkerSetup, run_job
 from harness.job import Job, jobs_of
@@ -156,12 +156,21 @@ def started_fixtures(package: str) -> Iterator[tuple[list[RunFixture], dict[str,
     fixtures, env, running = load_fixtures(package), {}, []
     try:
         for fixture in fixtures:
-            env.update(fixture.start())
+            env.update(_started(fixture))
             running.append(fixture)
         yield running, env
     finally:
         for fixture in running:
             fixture.stop()
+
+
+def _started(fixture: RunFixture) -> dict[str, str]:
+    try:
+        return fixture.start()
+    except Exception as exc:  # noqa: BLE001 - the suite's service, not a bug of the harness
+        raise HarnessFailure(
+            f"run fixture {fixture.name!r} did not start: {type(exc).__name__}: {exc}"
+        ) from None
 
 
 def execute(
@@ -222,7 +231,7 @@ def run(options: RunOptions, progress: Progress | None = None) -> tuple[RunResul
     """Measure every planned case; the result file is rewritten after each job."""
     cases = plan(options)
     if not cases and options.shard is None:  # a shard of a small suite may well be empty
-        raise InputError(_nothing_planned(options))
+        raise InputError(nothing_planned(options))
     package = import_suites(options.suites_root).__name__
     with started_fixtures(package) as (fixtures, env):
         setup = worker_setup(options, package, env)
@@ -250,7 +259,7 @@ def worker_setup(
     )  # fmt: skip
 
 
-def _nothing_planned(options: RunOptions) -> str:
+def nothing_planned(options: RunOptions) -> str:
     what = ", ".join(options.suites) or "every suite"
     where = f" matching -b {options.pattern!r}" if options.pattern else ""
     shard = f" in shard {options.shard}" if options.shard else ""

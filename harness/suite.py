@@ -22,6 +22,7 @@ import math
 import pkgutil
 import re
 import sys
+import traceback
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
@@ -315,18 +316,57 @@ def import_suites(root: Path) -> ModuleType:
         for name in [m for m in sys.modules if m == root.name or m.startswith(f"{root.name}.")]:
             del sys.modules[name]
         importlib.invalidate_caches()
-    return importlib.import_module(root.name)
+    return import_suite_module(root.name, root)
+
+
+def import_suite_module(name: str, root: Path) -> ModuleType:
+    """Import module ``name`` of the suites at ``root``; a suite file that does not import
+    (a SyntaxError, a missing dependency, an exception at import time) is an ``InputError``
+    naming the file and the line."""
+    try:
+        return importlib.import_module(name)
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - any import failure is the suite's
+        raise _import_failure(exc, root, name) from None
+
+
+def _import_failure(exc: BaseException, root: Path, name: str) -> InputError:
+    if isinstance(exc, SyntaxError):
+        where = f"{exc.filename or name}:{exc.lineno or '?'}"
+        return InputError(f"{where}: {type(exc).__name__}: {exc.msg}")
+    return InputError(f"{_import_site(exc, root, name)}: {type(exc).__name__}: {exc}")
+
+
+def _import_site(exc: BaseException, root: Path, name: str) -> str:
+    """``file:line`` of the innermost frame in the suites at ``root`` (else the module name)."""
+    inside = str(root.resolve())
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.startswith(inside)]
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else name
 
 
 def discover(root: Path) -> list[Benchmark]:
     """Every benchmark in the suites package at ``root``, in a stable order."""
     package = import_suites(root)
     found: list[Benchmark] = []
-    for info in pkgutil.walk_packages(package.__path__, prefix=f"{package.__name__}."):
-        if info.name.rsplit(".", 1)[-1].startswith("_"):
+    for name in _module_names(package, root):
+        if name.rsplit(".", 1)[-1].startswith("_"):
             continue
-        found.extend(_benchmarks_in(importlib.import_module(info.name)))
+        found.extend(_benchmarks_in(import_suite_module(name, root)))
     return sorted(found, key=lambda b: b.name)
+
+
+def _module_names(package: ModuleType, root: Path) -> list[str]:
+    """Every module of the suites package (walking it imports its subpackages)."""
+
+    def broken(name: str) -> None:
+        import_suite_module(name, root)  # raises the InputError that names the file
+
+    prefix = f"{package.__name__}."
+    try:
+        return [i.name for i in pkgutil.walk_packages(package.__path__, prefix, onerror=broken)]
+    except InputError:
+        raise
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - a subpackage that does not import
+        raise _import_failure(exc, root, package.__name__) from None
 
 
 def expand(benchmark: Benchmark, quick: bool = False) -> list[Case]:

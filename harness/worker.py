@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import math
 import os
 import sys
 import time
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from harness import codec
+from harness.errors import BenchError
 from harness.fixtures import RunFixture, load_fixtures
 from harness.job import Task
 from harness.lifetime import stop_group_on_term
@@ -213,6 +215,10 @@ def run_case(case: CaseRef, task: Task) -> BenchmarkResult:
     except BaseException as exc:  # noqa: BLE001 - every failure is reported, not raised
         return _unmeasured(case, Status.FAILED, _describe(exc), time.perf_counter() - clock)
     duration = time.perf_counter() - clock
+    broken = next((row[0] for row in measured.metrics if not all(map(math.isfinite, row[4]))), None)
+    if broken is not None:  # NaN or infinity is no measurement: the case failed
+        error = f"metric {broken!r} has a sample that is not a finite number (NaN or infinity)"
+        return _unmeasured(case, Status.FAILED, error, duration)
     run = ProcessRun((), task.job.round, task.job.side, started, duration)
     metrics = tuple(
         Metric(name, unit, direction, kind, (replace(run, samples=tuple(samples)),))
@@ -286,16 +292,18 @@ def print_micro(root: str) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if argv and argv[0] == "--plan":
-        return print_plan(argv[1], argv[2])
-    if argv and argv[0] == "--collect-micro":
-        return print_micro(argv[1])
+    if argv and argv[0] in ("--plan", "--collect-micro"):
+        try:
+            return print_plan(*argv[1:3]) if argv[0] == "--plan" else print_micro(argv[1])
+        except BenchError as exc:  # bad suites: one line for the parent to show
+            print(exc, file=sys.stderr)
+            return exc.exit_code
     stop_group_on_term()
     task = Task.from_dict(json.load(sys.stdin))
     results = run_task(task)
     reply = {"results": [codec.encode_benchmark(r, with_summary=False) for r in results]}
     with os.fdopen(int(argv[1]), "w") as out:
-        json.dump(reply, out)
+        json.dump(reply, out, allow_nan=False)
     return 0
 
 

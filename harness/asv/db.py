@@ -41,6 +41,7 @@ MACHINE_ENV = "BENCH_ASV_MACHINE"  # one machine name for hosts that change (CI 
 REGISTRY = "bench-series.json"
 REGISTRY_FORMAT = "bench-asv-series"
 REGISTRY_VERSION = 1
+COMMIT = re.compile(r"[0-9a-f]{7,64}")  # SHA-1 or SHA-256, abbreviated or not
 
 
 class NotRecordable(InputError):
@@ -151,6 +152,8 @@ def _commit_of(run: RunResult, allow_dirty: bool) -> str:
     commit = git.commit
     if not commit:
         raise NotRecordable(f"run {run.run_id} has no git commit: not recorded")
+    if not COMMIT.fullmatch(commit):  # asv names its results file after it
+        raise NotRecordable(f"run {run.run_id}: git commit {commit!r} is not a hash: not recorded")
     if git.dirty and not allow_dirty:
         raise NotRecordable(
             f"run {run.run_id} ran on a working tree with uncommitted changes: not recorded "
@@ -273,9 +276,13 @@ def _load_registry(asv_dir: Path) -> dict[str, Any]:
         return empty
     try:
         data = json.loads(path.read_text())
-    except (OSError, ValueError) as exc:
+    except (OSError, ValueError, RecursionError) as exc:
         raise HistoryError(f"{path}: cannot read bench's series registry ({exc})") from None
-    if data.get("format") != REGISTRY_FORMAT or data.get("format_version") != REGISTRY_VERSION:
+    if (
+        not isinstance(data, dict)
+        or data.get("format") != REGISTRY_FORMAT
+        or data.get("format_version") != REGISTRY_VERSION
+    ):
         raise HistoryError(
             f"{path}: not a version {REGISTRY_VERSION} bench series registry; "
             "upgrade bench, or delete it and record again"

@@ -26,6 +26,7 @@ from analyzer.logs import configure_logging
 from analyzer.service import Report, build_report, check_repo
 from analyzer.settings import PROFILE_NAMES, load_config
 from harness.atomic import write_atomic
+from harness.cli.options import writable_file
 from harness.errors import HarnessFailure, InputError, RunInterrupted
 
 CACHE_CHOICES = (*BACKEND_KINDS, "none")
@@ -138,6 +139,7 @@ def _graphql_schema() -> None:
 @click.option(
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=writable_file,
     help="Write the report here (atomically).",
 )
 @click.option("--profile", type=click.Choice(PROFILE_NAMES), help="A named settings profile.")

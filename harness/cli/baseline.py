@@ -8,13 +8,14 @@ import click
 
 from harness.baselines import (
     baseline_path,
+    check_name,
     delete_baseline,
     latest_result,
     list_baselines,
     resolve,
     save_baseline,
 )
-from harness.cli.options import baselines_dir_option, results_dir_option
+from harness.cli.options import baselines_dir_option, results_dir_option, writable_dir
 from harness.cli.output import show
 from harness.format import run_table
 from harness.results import load
@@ -30,10 +31,18 @@ def baseline_group() -> None:
 @click.argument("result", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @results_dir_option
 @baselines_dir_option
-def save_command(name: str, result: Path | None, results_dir: Path, baselines_dir: Path) -> None:
-    """Save RESULT (default: the latest in results/) as baseline NAME."""
+@click.option("--force", is_flag=True, help="Replace baseline NAME if it exists.")
+def save_command(
+    name: str, result: Path | None, results_dir: Path, baselines_dir: Path, force: bool
+) -> None:
+    """Save RESULT (default: the latest in results/) as baseline NAME.
+
+    An existing baseline NAME is not replaced without --force (exit 2).
+    """
+    check_name(name)
+    writable_dir(baselines_dir, "--baselines-dir")
     source = result or latest_result(results_dir)
-    path = save_baseline(baselines_dir, name, load(source))
+    path = save_baseline(baselines_dir, name, load(source), force=force)
     click.echo(f"saved baseline {name!r} from {source} to {path}")
 
 

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from harness.calibrate import Calibration, Rate, calibrate, measured_run_noise
 from harness.cli.compare import FRACTION, policy_options
-from harness.cli.options import processes_option, suites_dir_option
+from harness.cli.options import processes_option, suites_dir_option, writable_dir
 from harness.cli.output import show
 from harness.compare import Policy
 from harness.errors import EXIT_OK
@@ -175,6 +175,8 @@ def calibrate_command(
         --both-sides --keep DIR -b REGEX
       bench calibrate --from DIR --split 8 --both-sides --rounds 2   # judge again, varied
     """
+    if keep is not None:
+        writable_dir(keep, "--keep")
     if from_dir is not None:
         measured = load_runs(from_dir)
     else:

@@ -23,6 +23,7 @@ from harness.cli.options import (
     fail_on_option,
     output_option,
     results_dir_option,
+    writable_dir,
 )
 from harness.cli.output import on_terminal
 from harness.compare import DEFAULT_ALPHA, DEFAULT_THRESHOLD, Comparison, Policy, judge
@@ -73,6 +74,8 @@ def emit(comparison: Comparison, options: ReportOptions) -> int:
     exporter = EXPORTERS[options.fmt]
     ReportContext(artifact_url=options.artifact_url)  # a bad URL is refused before plots
     wanted = exporter.wants_plots if options.plots is None else options.plots
+    if wanted:
+        writable_dir(options.results_dir, "--results-dir")
     plots = (
         write_plots(comparison, plots_dir(options.results_dir, comparison.current.run_id))
         if wanted

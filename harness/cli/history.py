@@ -12,7 +12,7 @@ from rich.table import Table
 
 from harness.atomic import write_atomic
 from harness.cli.compare import FRACTION
-from harness.cli.options import results_dir_option
+from harness.cli.options import results_dir_option, writable_file
 from harness.cli.output import show
 from harness.errors import EXIT_OK
 from harness.format import format_value
@@ -67,6 +67,7 @@ def _table(benchmark_id: str, metric: str, frame: pd.DataFrame, unit: str) -> Ta
     "--csv",
     "csv_path",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=writable_file,
     help="Also write the table as CSV.",
 )
 def history_command(

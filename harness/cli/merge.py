@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from harness.cli.options import writable_dir, writable_file
 from harness.errors import InputError
 from harness.results import load, save
 from harness.runner import new_run_id
@@ -19,6 +20,7 @@ from harness.shard import merge, point_at_base, role_of
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=writable_file,
     help="Where to write the merged run (default: results/<new-run-id>.json).",
 )
 @click.option(
@@ -46,6 +48,8 @@ def merge_command(
       bench merge --role base results/shard/*.json -o results/base.json
       bench merge --role head --base results/base.json results/shard/*.json -o results/head.json
     """
+    if output is None:
+        writable_dir(Path("results"), "--output (default results/)")
     loaded = [(path, load(path)) for path in shards]
     chosen = [(path, run) for path, run in loaded if role is None or role_of(run) == role]
     if not chosen:

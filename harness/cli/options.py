@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,6 +10,7 @@ from typing import Any
 import click
 
 from harness.compare.model import FailOn
+from harness.errors import InputError
 
 Decorator = Callable[[Any], Any]
 
@@ -30,10 +32,54 @@ baselines_dir_option = _directory(
     "--baselines-dir", "baselines", "Where named baselines are kept (commit this folder)."
 )
 suites_dir_option = _directory("--suites-dir", "suites", "The suites package.")
+
+
+def unwritable(directory: Path) -> str | None:
+    """Why no file can be written in ``directory``, or None. A real probe (an anonymous file
+    made and dropped), since permission bits do not tell for root or for /proc."""
+    if not directory.is_dir():
+        return f"{directory} is not an existing directory"
+    try:
+        with tempfile.TemporaryFile(dir=directory):
+            pass
+    except OSError as exc:
+        return f"cannot write in {directory} ({exc.strerror or exc})"
+    return None
+
+
+def writable_file(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path | None:
+    """Callback of an option naming a file to write: checked before any work is done. Missing
+    folders are made when the file is written: the nearest existing one must take files."""
+    if value is None:
+        return None
+    problem = unwritable(_nearest_existing(value.absolute().parent))
+    if problem:
+        raise click.BadParameter(f"{value}: {problem}", ctx, param)
+    return value
+
+
+def writable_dir(path: Path, flag: str) -> Path:
+    """``path`` if files can be written in it once made (nothing is made now: bad input stops
+    a command before it leaves anything behind); else an ``InputError`` naming ``flag``."""
+    if path.exists() and not path.is_dir():
+        raise InputError(f"{flag} {path}: not a directory")
+    problem = unwritable(_nearest_existing(path.absolute()))
+    if problem:
+        raise InputError(f"{flag} {path}: {problem}")
+    return path
+
+
+def _nearest_existing(folder: Path) -> Path:
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    return folder
+
+
 output_option = click.option(
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=writable_file,
     help="Write here (atomically) instead of stdout.",
 )
 artifact_url_option = click.option(

@@ -8,7 +8,7 @@ import click
 
 from harness.baselines import resolve
 from harness.cli.compare import policy_options
-from harness.cli.options import baselines_dir_option, results_dir_option
+from harness.cli.options import baselines_dir_option, results_dir_option, writable_dir
 from harness.compare import Policy, judge
 from harness.errors import EXIT_OK
 from harness.plots import plots_dir, write_plots
@@ -29,6 +29,7 @@ def plot_command(
 ) -> int:
     """Write the plots of CURRENT against BASE and print their paths."""
     comparison = judge(resolve(base, baselines_dir), resolve(current, baselines_dir), policy)
+    writable_dir(results_dir, "--results-dir")
     plots = write_plots(comparison, plots_dir(results_dir, comparison.current.run_id))
     for path in plots.all():
         click.echo(str(path))

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from harness.asv.db import try_record
 from harness.backfill import backfill
-from harness.baselines import check_name, save_baseline
+from harness.baselines import check_new_baseline, save_baseline
 from harness.cli.compare import ReportOptions, emit, policy_options
 from harness.cli.options import (
     PROCESSES_HELP,
@@ -20,6 +20,7 @@ from harness.cli.options import (
     output_option,
     results_dir_option,
     suites_dir_option,
+    writable_dir,
 )
 from harness.cli.output import show
 from harness.cli.progress import run_progress
@@ -73,6 +74,11 @@ QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup
 @click.option(
     "--save-baseline", "baseline_name", metavar="NAME", help="Also save as baselines/NAME.json."
 )
+@click.option(
+    "--force-baseline",
+    is_flag=True,
+    help="With --save-baseline: replace baseline NAME if it exists.",
+)
 @baselines_dir_option
 @click.option(
     "--compare",
@@ -125,6 +131,7 @@ def run_command(
     shard_text: str | None,
     max_rss_mb: float,
     baseline_name: str | None,
+    force_baseline: bool,
     baselines_dir: Path,
     compare: str | None,
     against: str | None,
@@ -154,8 +161,10 @@ def run_command(
 
     Exit codes: 0 ok, 1 regression, 2 bad input, 3 a benchmark failed.
     """
+    writable_dir(results_dir, "--results-dir")  # bad input is refused before anything runs
     if baseline_name:
-        check_name(baseline_name)
+        check_new_baseline(baselines_dir, baseline_name, force_baseline, "--force-baseline")
+        writable_dir(baselines_dir, "--baselines-dir")
     settings = QUICK_SETTINGS if quick else SampleSettings()
     if samples:
         settings = SampleSettings(**{**vars(settings), "samples": samples})
@@ -188,7 +197,8 @@ def run_command(
     if done.base_path:
         click.echo(f"results of {against}: {done.base_path}")
     if baseline_name:
-        click.echo(f"baseline: {save_baseline(baselines_dir, baseline_name, done.result)}")
+        path = save_baseline(baselines_dir, baseline_name, done.result, force=force_baseline)
+        click.echo(f"baseline: {path}")
     failed = [b for b in done.result.benchmarks if b.status is Status.FAILED]
     if failed:
         click.echo(f"{len(failed)} benchmark(s) failed", err=True)

@@ -8,6 +8,8 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from harness.paths import child
+
 
 @dataclass(frozen=True)
 class PlotSet:
@@ -35,7 +37,8 @@ class PlotSet:
 
 
 def plots_dir(results_dir: Path, run_id: str) -> Path:
-    return results_dir / run_id / "plots"
+    """``results_dir/<run-id>/plots``; a run id that is not a plain name is refused."""
+    return child(results_dir, run_id, "run id") / "plots"
 
 
 def slug(text: str) -> str:

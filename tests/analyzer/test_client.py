@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from analyzer import ApiError, Config, GitHubClient, RateLimitError, RetriesExhausted
-from analyzer.cache import LevelledCache
+from analyzer.cache import CacheEntry, LevelledCache
+from analyzer.cache.codec import encode_file
+from analyzer.cache.file import FileBackend
 from tests.analyzer.conftest import TOKEN, FakeClock
 from tests.analyzer.fakegithub import BASE, REPO, FakeGitHub
 
@@ -168,3 +172,19 @@ def test_the_token_is_sent_only_as_a_header(fake: FakeGitHub, config: Config, cl
 def test_the_pool_is_sized_to_the_job_count(config: Config, clock: FakeClock):
     client = client_for(config.updated(max_parallel_jobs=12), clock)
     assert client.session.get_adapter(BASE)._pool_maxsize == 13
+
+
+def test_a_cache_entry_of_the_wrong_shape_is_a_corrupt_miss_not_a_crash(
+    fake: FakeGitHub, config: Config, clock: FakeClock, tmp_path: Path
+) -> None:
+    """A file with a valid header whose value is not {"body", "next"} (once: KeyError 'body')."""
+    cache = LevelledCache(FileBackend(tmp_path / "cache"), clock=clock)
+    client = client_for(config, clock, cache)
+    first = client.get_json(RUNS)
+    (path,) = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
+    path.write_bytes(encode_file(CacheEntry({"wrong": "shape"}, clock.now), 10**10))
+    assert client.get_json(RUNS) == first
+    assert fake.seen["runs 200"] == 2  # fetched again, unconditionally (no ETag of a bad entry)
+    assert cache.counters.snapshot()["corrupt"] == 1
+    assert client.get_json(RUNS) == first  # and stored afresh
+    assert fake.seen["runs 200"] == 2

@@ -42,6 +42,21 @@ def test_misbehaving_benchmarks_fail_and_the_run_goes_on(sample_options: RunOpti
     assert json.loads(path.read_text())["complete"] is True
 
 
+def test_a_value_that_is_not_a_finite_number_fails_its_benchmark(
+    sample_options: RunOptions,
+) -> None:
+    result, _ = run(replace(sample_options, pattern="track_nan|InfiniteCounter"))
+    by_id = {b.id: b for b in result.benchmarks}
+    assert [by_id[i].status for i in ("broken.track_nan", "broken.InfiniteCounter.time_it")] == [
+        "failed",
+        "failed",
+    ]
+    assert by_id["broken.track_nan"].error == (
+        "metric 'track' has a sample that is not a finite number (NaN or infinity)"
+    )
+    assert "'requests'" in (by_id["broken.InfiniteCounter.time_it"].error or "")
+
+
 def test_same_code_same_ids_and_counters(sample_options: RunOptions) -> None:
     options = replace(sample_options, pattern="time_sum", quick=True)
     first, _ = run(options)

@@ -140,6 +140,14 @@ def test_runs_that_cannot_stand_for_a_commit_are_refused(tmp_path: Path) -> None
     assert record(run(case(1, 0.5), dirty=True), tmp_path, allow_dirty=True).is_file()
 
 
+@pytest.mark.parametrize("commit", ["../../../outside", "/tmp/elsewhere", "0123456789abcdeG"])
+def test_a_commit_that_is_not_a_hash_never_names_a_file(tmp_path: Path, commit: str) -> None:
+    """asv names its results file after the commit: ``../../../outside`` would climb out."""
+    with pytest.raises(NotRecordable, match="is not a hash"):
+        record(run(case(1, 0.5), commit=commit), tmp_path / "asv")
+    assert not (tmp_path / "asv" / "results").exists()
+
+
 def test_try_record_never_raises(tmp_path: Path) -> None:
     assert try_record(run(case(1, 0.5)), tmp_path) is None
     warning = try_record(run(case(1, 0.5), dirty=True), tmp_path)

@@ -78,6 +78,15 @@ def test_json_without_round_data_is_refused() -> None:
         import_pytest_benchmark(data)
 
 
+@pytest.mark.parametrize("bad", [float("nan"), float("inf")])
+def test_a_time_that_is_not_a_finite_number_fails_that_test_alone(bad: float) -> None:
+    data = json.loads(DATA.read_text())
+    data["benchmarks"][0]["stats"]["data"][2] = bad
+    results = import_pytest_benchmark(data)
+    assert [r.status for r in results] == [Status.FAILED, Status.OK, Status.OK]
+    assert "not a finite number" in (results[0].error or "") and results[0].metrics == ()
+
+
 def test_many_rounds_are_thinned_evenly() -> None:
     data = json.loads(DATA.read_text())
     data["benchmarks"][0]["stats"]["data"] = [float(i) for i in range(3 * MAX_SAMPLES)]

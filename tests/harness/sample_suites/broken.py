@@ -25,3 +25,15 @@ def time_greedy() -> None:
 
 time_greedy.timeout = 30  # type: ignore[attr-defined]
 time_greedy.max_rss_mb = 300  # type: ignore[attr-defined]
+
+
+def track_nan() -> float:
+    return float("nan")
+
+
+class InfiniteCounter:
+    def time_it(self) -> None:
+        pass
+
+    def counters(self) -> dict[str, float]:
+        return {"requests": float("inf")}
