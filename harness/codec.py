@@ -226,6 +226,8 @@ def decode_meta(data: Any, where: str) -> RunMeta:
         quick=m.flag("quick", False),
         planned_benchmarks=m.integer("planned_benchmarks", 0),
         planned_ids=tuple(m.items("planned_ids", strings, [])),
+        suites=tuple(m.items("suites", strings, [])),
+        pattern=m.text("pattern", None),
         shard=m.text("shard", None),
         machine=_machine(m),
         python=_python(m),

@@ -69,6 +69,8 @@ class RunMeta:
     quick: bool = False
     planned_benchmarks: int = 0
     planned_ids: tuple[str, ...] = ()
+    suites: tuple[str, ...] = ()  # the suites named on the command line; none: every suite
+    pattern: str | None = None  # the -b regular expression
     shard: str | None = None
     machine: MachineInfo = field(default_factory=MachineInfo)
     python: PythonInfo = field(default_factory=PythonInfo)

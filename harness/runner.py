@@ -275,6 +275,8 @@ def run_metadata(options: RunOptions, fixtures: list[RunFixture], cases: list[Ca
         quick=options.quick,
         planned_benchmarks=len(cases),
         planned_ids=tuple(c.id for c in cases),
+        suites=options.suites,
+        pattern=options.pattern,
         shard=str(options.shard) if options.shard else None,
         machine=MachineInfo(**machine_info()),
         python=PythonInfo(**python_info()),

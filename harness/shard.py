@@ -16,6 +16,8 @@ from harness.records import RunResult
 MUST_MATCH = (
     "harness_version",
     "quick",
+    "suites",
+    "pattern",
     "settings",
     "processes",
     "python",
@@ -92,12 +94,22 @@ def merge(runs: Sequence[RunResult], names: Sequence[str] = ()) -> RunResult:
                 )
             seen.add(bench.id)
             benchmarks.append(bench)
+    meta = _merged_meta(runs)
+    # Complete: every shard finished, and every planned benchmark has its result.
+    planned = set(meta.planned_ids)
+    complete = all(run.complete for run in runs) and (not planned or seen == planned)
     return replace(
         first,
-        meta=_merged_meta(runs),
+        meta=meta,
         benchmarks=tuple(sorted(benchmarks, key=lambda b: b.id)),
-        complete=all(run.complete for run in runs),
+        complete=complete,
     )
+
+
+def unmerged(run: RunResult) -> list[str]:
+    """The planned ids of a (merged) run that have no result."""
+    done = {b.id for b in run.benchmarks}
+    return [i for i in run.meta.planned_ids if i not in done]
 
 
 def _merged_meta(runs: Sequence[RunResult]) -> RunMeta:

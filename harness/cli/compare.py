@@ -27,7 +27,7 @@ from harness.cli.options import (
 )
 from harness.cli.output import on_terminal
 from harness.compare import DEFAULT_ALPHA, DEFAULT_THRESHOLD, Comparison, Policy, judge
-from harness.compare.model import FailOn
+from harness.compare.model import FailOn, Status
 from harness.compare.overrides import suite_thresholds
 from harness.plots import PlotSet, plots_dir, write_plots
 from harness.report import EXPORTERS, FORMATS, ReportContext, console, render
@@ -65,7 +65,7 @@ class ReportOptions:
     output: Path | None = None
     plots: bool | None = None  # None: only for formats that show plots
     results_dir: Path = Path("results")
-    fail_on: FailOn = FailOn.REGRESSION
+    fail_on: FailOn = FailOn.MISSING
     artifact_url: str | None = None
 
 
@@ -94,7 +94,21 @@ def emit(comparison: Comparison, options: ReportOptions) -> int:
         sys.stdout.write(render(options.fmt, comparison, plots, options.artifact_url))
     if plots:
         click.echo(f"plots: {plots_dir(options.results_dir, comparison.current.run_id)}", err=True)
+    if options.fail_on.includes(FailOn.MISSING):
+        _say_missing(comparison)
     return comparison.exit_code(options.fail_on)
+
+
+def _say_missing(comparison: Comparison) -> None:
+    missing = [v for v in comparison.verdicts if v.status is Status.MISSING]
+    if missing:
+        shown = ", ".join(f"{v.benchmark}{f' {v.metric}' if v.metric else ''}" for v in missing[:3])
+        more = f" and {len(missing) - 3} more" if len(missing) > 3 else ""
+        click.echo(
+            f"{len(missing)} expected result(s) missing, not judged: {shown}{more} "
+            f"({missing[0].reason}; --fail-on regression passes anyway)",
+            err=True,
+        )
 
 
 def _linked(plots: PlotSet, output: Path) -> PlotSet:

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import click
 
-from harness.cli.options import writable_dir, writable_file
-from harness.errors import InputError
+from harness.cli.options import fail_on_option, writable_dir, writable_file
+from harness.compare.model import FailOn
+from harness.errors import EXIT_FAILURE, EXIT_OK, InputError
 from harness.results import load, save
 from harness.runner import new_run_id
-from harness.shard import merge, point_at_base, role_of
+from harness.shard import merge, point_at_base, role_of, unmerged
 
 
 @click.command("merge")
@@ -34,15 +35,22 @@ from harness.shard import merge, point_at_base, role_of
     type=click.Path(dir_okay=False, path_type=Path),
     help="The merged base side: the merged head side will point at it (meta.against).",
 )
+@fail_on_option
 def merge_command(
-    shards: tuple[Path, ...], output: Path | None, role: str | None, base_path: Path | None
-) -> None:
+    shards: tuple[Path, ...],
+    output: Path | None,
+    role: str | None,
+    base_path: Path | None,
+    fail_on: FailOn,
+) -> int:
     """Merge the result files of shards 1/N..N/N of one run into one run.
 
-    Shards must come from the same commit, harness, Python, settings and mock configuration,
-    and together hold each shard exactly once; otherwise nothing is written and the exit code
-    is 2. An --against shard run writes two files per shard: merge the base side first, then
-    the head side with --base, e.g.
+    Shards must come from the same commit, harness, Python, settings, selection (suites, -b)
+    and mock configuration, and together hold each shard exactly once; otherwise nothing is
+    written and the exit code is 2. A planned benchmark without a result in any shard (a shard
+    was interrupted) leaves the merged run incomplete: written, and exit 3 unless
+    --fail-on regression. An --against shard run writes two files per shard: merge the base
+    side first, then the head side with --base, e.g.
 
     \b
       bench merge --role base results/shard/*.json -o results/base.json
@@ -61,3 +69,12 @@ def merge_command(
     path = save(merged, output or Path("results") / f"{merged.run_id}.json")
     side = f" of the {role} side" if role else ""
     click.echo(f"merged {len(chosen)} shards{side}, {len(merged.benchmarks)} benchmarks: {path}")
+    missing = unmerged(merged)
+    if missing and fail_on.includes(FailOn.MISSING):
+        click.echo(
+            f"{len(missing)} planned benchmark(s) have no result in any shard, e.g. {missing[0]} "
+            "(--fail-on regression passes anyway)",
+            err=True,
+        )
+        return EXIT_FAILURE
+    return EXIT_OK

@@ -109,8 +109,12 @@ def _fail_on(ctx: click.Context, param: click.Parameter, value: str) -> FailOn:
 fail_on_option = click.option(
     "--fail-on",
     type=click.Choice([f.value for f in FailOn]),
-    default=FailOn.REGRESSION.value,
+    default=FailOn.MISSING.value,
     show_default=True,
     callback=_fail_on,
-    help="Exit 1 on regressions only, or on uncertain verdicts too.",
+    help=(
+        "What fails: 'regression' only (exit 1); 'missing' also a benchmark that was planned "
+        "or is in the baseline but has no result (exit 3); 'uncertain' also an uncertain "
+        "verdict (exit 1)."
+    ),
 )

@@ -37,7 +37,7 @@ def judge(
         f"{name} run {r.run_id} is incomplete" for name, r in _incomplete(baseline, current)
     ]
     verdicts = list(_all_verdicts(baseline, current, policy, pooled))
-    warnings += _single_process_warning(verdicts, policy)
+    warnings += _single_process_warning(verdicts, policy) + _unselected_warning(baseline, current)
     if guard:
         verdicts = [_guarded(v) for v in verdicts]
     return Comparison(
@@ -72,9 +72,26 @@ def _all_verdicts(
     for bench_id, cur in after.items():
         runs = pooled.get(bench_id, (1, 1))
         yield from _benchmark_verdicts(before.get(bench_id), cur, policy, runs)
+    planned = set(current.meta.planned_ids)
+    for bench_id in current.meta.planned_ids:
+        if bench_id not in after:  # the run was interrupted, or a worker never answered
+            why = "was interrupted" if current.meta.interrupted else "did not finish"
+            yield Verdict(bench_id, None, Status.MISSING, f"planned but not run (the run {why})")
     for bench_id in before:
-        if bench_id not in after:
+        if bench_id not in after and not planned:  # a file without its plan
             yield Verdict(bench_id, None, Status.MISSING, "not in the current run")
+
+
+def _unselected_warning(baseline: RunResult, current: RunResult) -> list[str]:
+    """Benchmarks of the baseline the current run did not plan (``-b``, suites, shards, or
+    gone from the code) are not judged, and not missing: one line says how many."""
+    planned = set(current.meta.planned_ids)
+    if not planned:
+        return []  # a file without its plan: every benchmark of the baseline was expected
+    left = [b.id for b in baseline.benchmarks if b.id not in planned]
+    if not left:
+        return []
+    return [f"{len(left)} benchmark(s) of the baseline not selected in this run: not judged"]
 
 
 def _benchmark_verdicts(

@@ -13,10 +13,17 @@ from harness.records import Direction, Kind, RunResult
 
 
 class FailOn(StrEnum):
-    """Which verdict fails a build besides ``regressed`` itself."""
+    """What fails a build, each level adding to the one before: ``regression`` only;
+    ``missing``, also a benchmark or metric that should have been judged and was not (the
+    default of gating commands); ``uncertain``, also an uncertain verdict."""
 
     REGRESSION = "regression"
+    MISSING = "missing"
     UNCERTAIN = "uncertain"
+
+    def includes(self, level: FailOn) -> bool:
+        order = list(FailOn)
+        return order.index(self) >= order.index(level)
 
 
 class Status(StrEnum):
@@ -95,13 +102,15 @@ class Comparison:
         return min(statuses, key=lambda s: s.severity, default=Status.MISSING)
 
     def exit_code(self, fail_on: FailOn = FailOn.REGRESSION) -> int:
-        """3 if a benchmark failed, else 1 if one regressed (or was uncertain with
-        ``fail_on=UNCERTAIN``), else 0. A failure outranks a regression: the comparison is
-        incomplete, and CI fails either way."""
+        """3 if a benchmark failed (or, from ``fail_on=MISSING`` on, one is missing), else 1 if
+        one regressed (or was uncertain with ``fail_on=UNCERTAIN``), else 0. A failure
+        outranks a regression: the comparison is incomplete, and CI fails either way."""
         if self.has(Status.FAILED):
+            return EXIT_FAILURE
+        if fail_on.includes(FailOn.MISSING) and self.has(Status.MISSING):
             return EXIT_FAILURE
         if self.has(Status.REGRESSED):
             return EXIT_REGRESSION
-        if fail_on is FailOn.UNCERTAIN and self.has(Status.UNCERTAIN):
+        if fail_on.includes(FailOn.UNCERTAIN) and self.has(Status.UNCERTAIN):
             return EXIT_REGRESSION
         return EXIT_OK

@@ -65,6 +65,7 @@ def to_dict(comparison: Comparison, plots: PlotSet | None = None) -> dict[str, A
         "counts": {s.value: n for s, n in comparison.counts().items()},
         "exit_code": {
             "regression": comparison.exit_code(FailOn.REGRESSION),
+            "missing": comparison.exit_code(FailOn.MISSING),
             "uncertain": comparison.exit_code(FailOn.UNCERTAIN),
         },
         "warnings": list(comparison.warnings),

@@ -182,6 +182,12 @@ CASES: dict[str, tuple[list[str], int, str]] = {
         ["baseline", "save", "copied", "IN/relative-run-id.json"], 2, "run_id"),
     "merge: a shard without meta.machine": (
         ["merge", "IN/shard1.json", "IN/shard2-no-machine.json"], 2, "machine"),
+    "merge: shards of different -b": (
+        ["merge", "IN/shard1.json", "IN/shard2-other-b.json"], 2, "'pattern'"),
+    "merge: a planned benchmark in no shard": (
+        ["merge", "IN/shard1.json", "IN/shard2-unfinished.json"], 3, "s.z"),
+    "compare: planned benchmarks that did not run": (
+        ["compare", "IN/good.json", "IN/interrupted.json"], 3, "s.z"),
     "suite with a SyntaxError": (
         ["run", "--suites-dir", "IN/badsuites"], 2, "slow_ones.py:1: SyntaxError"),
     "suite with an import error": (
@@ -272,6 +278,29 @@ def test_debug_prints_the_traceback_instead(
     assert err.strip().splitlines()[-1] == "bench: internal error: KeyError: 'body'"
 
 
+def test_a_planned_benchmark_that_did_not_run_passes_only_when_asked(
+    place: Place, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["compare", f"{place.inputs}/good.json", f"{place.inputs}/interrupted.json"]
+    code, out, _ = invoke([*argv, "--fail-on", "regression"], capsys)
+    assert code == 0 and "s.z" in out
+
+
+def test_merged_shards_missing_a_planned_benchmark_are_written_incomplete(
+    place: Place, capsys: pytest.CaptureFixture[str]
+) -> None:
+    argv = ["merge", f"{place.inputs}/shard1.json", f"{place.inputs}/shard2-unfinished.json"]
+    code, out, _ = invoke([*argv, "-o", "results/merged.json"], capsys)
+    merged = json.loads((place.work / "results" / "merged.json").read_text())
+    assert code == 3 and "merged 2 shards, 2 benchmarks" in out
+    assert merged["complete"] is False
+    assert merged["meta"]["planned_ids"] == ["s.x", "s.y", "s.z"]
+    good_shards = ["merge", f"{place.inputs}/shard1.json", f"{place.inputs}/shard2.json"]
+    code, _, _ = invoke([*good_shards, "-o", "results/whole.json"], capsys)
+    whole = json.loads((place.work / "results" / "whole.json").read_text())
+    assert code == 0 and whole["complete"] is True
+
+
 def test_a_baseline_is_replaced_only_with_force(
     place: Place, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -286,7 +315,7 @@ def test_the_table_covers_issue_14s_list() -> None:
     listed = " | ".join(CASES)
     for needle in ("no benchmarks", "meta null", "meta a list", "string samples", "sideways",
                    "integer id", "100,000", "/dev/zero", "meta.machine", "SyntaxError",
-                   "NaN", "-b that matches nothing", "relative run id",
+                   "NaN", "different -b", "-b that matches nothing", "relative run id",
                    "absolute run id", "/proc", "newline", "exists"):  # fmt: skip
         assert needle in listed, needle
 

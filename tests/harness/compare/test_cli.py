@@ -95,7 +95,7 @@ def test_json_report_to_a_file(
     assert code == 1 and stdout == ""
     assert document["format"] == "bench-comparison" and document["format_version"] == 2
     assert document["verdicts"][0]["status"] == "regressed"
-    assert document["exit_code"] == {"regression": 1, "uncertain": 1}
+    assert document["exit_code"] == {"regression": 1, "missing": 1, "uncertain": 1}
 
 
 def test_markdown_names_the_plots_folder_relative_to_the_report(

@@ -115,6 +115,38 @@ def test_new_missing_and_failed_benchmarks() -> None:
     assert [v.status for v in comparison.sorted_verdicts()][0] is Status.FAILED
 
 
+def test_a_planned_benchmark_without_a_result_is_missing_once_with_its_reason() -> None:
+    base = run("a", bench("x", counter("n", 1)), bench("y", counter("n", 1)))
+    planned = ("x", "y", "z")
+    cur = run("b", bench("x", counter("n", 1)), planned_ids=planned, interrupted=True)
+    comparison = judge(base, cur)
+    missing = [(v.benchmark, v.reason) for v in comparison.verdicts if v.status is Status.MISSING]
+    assert missing == [
+        ("y", "planned but not run (the run was interrupted)"),
+        ("z", "planned but not run (the run was interrupted)"),
+    ]
+    levels = [comparison.exit_code(level) for level in FailOn]
+    assert levels == [0, 3, 3]  # regression, missing, uncertain
+
+
+def test_baseline_benchmarks_the_run_did_not_select_are_not_judged_and_counted_once() -> None:
+    base = run("a", *(bench(i, counter("n", 1)) for i in ("x", "y", "z")))
+    cur = run("b", bench("x", counter("n", 1)), planned_ids=("x",))
+    comparison = judge(base, cur)
+    assert [(v.benchmark, v.status) for v in comparison.verdicts] == [("x", Status.UNCHANGED)]
+    assert "2 benchmark(s) of the baseline not selected in this run: not judged" in (
+        comparison.warnings
+    )
+    assert comparison.exit_code(FailOn.MISSING) == 0
+
+
+def test_a_regression_and_a_missing_benchmark_is_exit_3_from_the_missing_level_on() -> None:
+    base = run("a", bench("x", counter("n", 1)), bench("y", counter("n", 1)))
+    cur = run("b", bench("x", counter("n", 2)))  # a file without its plan: y was expected
+    comparison = judge(base, cur)
+    assert [comparison.exit_code(level) for level in FailOn] == [1, 3, 3]
+
+
 def test_a_different_machine_makes_time_verdicts_uncertain_but_not_counters() -> None:
     base = run("a", bench(ID, metric("time", noisy(1, 10.0, 0.05)), counter("requests", 5)))
     machine = MachineInfo(hostname="laptop", cpu_model="Test CPU", cores=2)
