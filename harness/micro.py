@@ -151,19 +151,21 @@ def import_pytest_benchmark(
     json_data: dict[str, Any],
     outcomes: dict[str, dict[str, Any]] | None = None,
     run: ProcessRun | None = None,
+    max_samples: int | None = MAX_SAMPLES,
 ) -> list[BenchmarkResult]:
     """pytest-benchmark's ``--benchmark-json`` data as bench results, sorted by id.
 
     ``outcomes`` (node id -> outcome, error, duration) adds the tests that failed or were
     skipped; without it, every benchmark in the JSON counts as passed. ``run`` is the process
-    record the samples belong to (round 0 of the current side when not given).
+    record the samples belong to (round 0 of the current side when not given). More rounds
+    than ``max_samples`` are thinned evenly; None keeps every round (``bench import``).
     """
     outcomes = outcomes or {}
     run = run or ProcessRun(())
     found: dict[str, BenchmarkResult] = {}
     for bench in json_data.get("benchmarks", []):
         node = bench["fullname"]
-        found[node] = _result(node, bench, outcomes.get(node, {}), run)
+        found[node] = _result(node, bench, outcomes.get(node, {}), run, max_samples)
     for node, seen in outcomes.items():
         if node not in found and seen.get("outcome") in ("failed", "skipped") and "::" in node:
             found[node] = _unmeasured(node, seen)
@@ -171,14 +173,18 @@ def import_pytest_benchmark(
 
 
 def _result(
-    node: str, bench: dict[str, Any], seen: dict[str, Any], run: ProcessRun
+    node: str,
+    bench: dict[str, Any],
+    seen: dict[str, Any],
+    run: ProcessRun,
+    max_samples: int | None = MAX_SAMPLES,
 ) -> BenchmarkResult:
     ident, name, params = _identity(node, seen.get("params") or bench.get("params") or {})
     duration = float(seen.get("duration_s") or bench["stats"].get("total") or 0.0)
     if seen.get("outcome") == "failed":
         error = seen.get("error") or "failed"
         return BenchmarkResult(ident, name, params, Status.FAILED, error=error, duration_s=duration)
-    samples = _thin(bench["stats"].get("data") or [])
+    samples = _thin(bench["stats"].get("data") or [], max_samples)
     if not all(map(math.isfinite, samples)):
         error = "pytest-benchmark recorded a time that is not a finite number (NaN or infinity)"
         return BenchmarkResult(ident, name, params, Status.FAILED, error=error, duration_s=duration)
@@ -205,12 +211,12 @@ def _identity(node: str, params: dict[str, Any]) -> tuple[str, str, dict[str, An
     return ident, ident.split("[", 1)[0], jsonable(params)
 
 
-def _thin(data: Iterable[float]) -> tuple[float, ...]:
+def _thin(data: Iterable[float], limit: int | None = MAX_SAMPLES) -> tuple[float, ...]:
     values = [float(x) for x in data]
-    if len(values) <= MAX_SAMPLES:
+    if limit is None or len(values) <= limit:
         return tuple(values)
-    step = len(values) / MAX_SAMPLES
-    return tuple(values[int(i * step)] for i in range(MAX_SAMPLES))
+    step = len(values) / limit
+    return tuple(values[int(i * step)] for i in range(limit))
 
 
 def _path_with(directory: Path) -> str:

@@ -27,6 +27,8 @@ COMMANDS = {
     "compare": "harness.cli.compare:compare_command",
     "baseline": "harness.cli.baseline:baseline_group",
     "merge": "harness.cli.merge:merge_command",
+    "export": "harness.cli.export:export_command",
+    "import": "harness.cli.imports:import_group",
     "report": "harness.cli.report:report_command",
     "plot": "harness.cli.plot:plot_command",
     "history": "harness.cli.history:history_command",
