@@ -12,23 +12,28 @@ import contextlib
 import hashlib
 import json
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
+from analyzer.alerts import crossed, describe, parse_alerts
 from analyzer.cache import BACKEND_KINDS, CacheError
 from analyzer.config import API_MODES, OUTPUT_FORMATS, Config
 from analyzer.errors import AnalysisCancelled, ApiError, ConfigError
 from analyzer.logs import configure_logging
+from analyzer.output import render
 from analyzer.service import Report, build_report, check_repo
 from analyzer.settings import PROFILE_NAMES, load_config
+from analyzer.warm import WarmResult, warm_repository
 from harness.atomic import write_atomic
+from harness.cli.diagnosis import Observed, observe_analysis, render_json, render_text
 from harness.cli.options import writable_file
-from harness.errors import HarnessFailure, InputError, RunInterrupted
+from harness.errors import EXIT_REGRESSION, HarnessFailure, InputError, RunInterrupted
 
+T = TypeVar("T")
 CACHE_CHOICES = (*BACKEND_KINDS, "none")
 MOCK_TOKEN = "bench-mock-token"  # any token: the mock grants it the authenticated limit
 # Against the private mock: no client-side pacing and an in-memory cache by default (nothing is
@@ -97,10 +102,40 @@ def run_analyze(
 
 
 @contextlib.contextmanager
-def _mock_for(repo: str, limit: int, api_mode: str) -> Iterator[tuple[str, str]]:
+def _target(options: AnalyzeOptions, separate_process: bool) -> Iterator[tuple[str, Config, str]]:
+    """``(repo, config, target)``: the API of ``--api-url``, or the mock, started here."""
+    repo = check_repo(options.repo)
+    config = resolve_config(options, os.environ)
+    configure_logging(config)
+    if options.api_url:
+        yield repo, config, config.api_url
+        return
+    limit, mode = config.workflow_analysis_limit, config.github_api_mode
+    with _mock_for(repo, limit, mode, separate_process=separate_process) as (url, identity):
+        mocked = config.updated(api_url=url, token=MOCK_TOKEN, api_identity=identity)
+        yield repo, mocked, f"the mock at {url}"
+
+
+def run_observed(options: AnalyzeOptions) -> Observed:
+    """One analysis, observed for --diagnose and --fail-on; the mock in its own process, so
+    the CPU time measured is the analyzer's alone."""
+    with _target(options, separate_process=True) as (repo, config, target):
+        return observe_analysis(repo, config, target)
+
+
+def run_warm(options: AnalyzeOptions) -> WarmResult:
+    """Pre-warm the cache for the next analysis of ``options.repo``."""
+    with _target(options, separate_process=False) as (repo, config, _where):
+        return warm_repository(repo, config)
+
+
+@contextlib.contextmanager
+def _mock_for(
+    repo: str, limit: int, api_mode: str, separate_process: bool = False
+) -> Iterator[tuple[str, str]]:
     """The mock serving ``repo``: its URL, and an identity for cache keys that names what it
     serves (the same settings serve the same data), not the port it happens to get."""
-    from mockgithub import MockConfig, MockServer  # imported only when the mock is wanted
+    from mockgithub import MockConfig, MockServer, spawn_server  # only when the mock is wanted
 
     if api_mode == "graphql":
         _graphql_schema()
@@ -113,6 +148,10 @@ def _mock_for(repo: str, limit: int, api_mode: str) -> Iterator[tuple[str, str]]
     )
     settings = json.dumps(config.to_dict(), sort_keys=True).encode()
     identity = f"mockgithub:{hashlib.sha256(settings).hexdigest()[:16]}"
+    if separate_process:
+        with spawn_server(config) as server:
+            yield server.base_url, identity
+        return
     with MockServer(config) as url:
         yield url, identity
 
@@ -155,6 +194,17 @@ def _graphql_schema() -> None:
     type=click.Choice(API_MODES),
     help="Read jobs per run (rest) or 100 runs per request (graphql) (GITHUB_API_MODE).",
 )
+@click.option(
+    "--diagnose",
+    is_flag=True,
+    help="Print what this run's counters show (the tuning guide's issue types), not the report.",
+)
+@click.option(
+    "--fail-on",
+    metavar="ALERTS",
+    help="Exit 1 when an alert is crossed, e.g. usage>80%,hit-rate<50% (docs/tuning.md).",
+)
+@click.option("--warm", is_flag=True, help="Only bring the cache up to date for the next analysis.")
 def analyze_command(
     repo: str,
     api_url: str | None,
@@ -166,6 +216,9 @@ def analyze_command(
     config_file: Path | None,
     cache: str | None,
     api: str | None,
+    diagnose: bool,
+    fail_on: str | None,
+    warm: bool,
 ) -> int:
     """Analyze the GitHub Actions performance of OWNER/REPO.
 
@@ -175,12 +228,18 @@ def analyze_command(
     With --api-url the analyzer reads that API, authenticated by GITHUB_TOKEN:
       GITHUB_TOKEN=... bench analyze owner/repo --api-url https://api.github.com --format json
     Settings layer as defaults < --profile < --config FILE < environment < flags.
+    --diagnose names the issues this run shows, each with the guide's remedy and the
+    bench tune command that tests it; --fail-on exits 1 when an alert is crossed.
     """
     options = AnalyzeOptions(
         repo=repo, api_url=api_url, limit=limit, jobs=jobs, output_format=output_format,
         profile=profile, config_file=config_file, cache=cache, api=api,
     )  # fmt: skip
-    outcome = _guarded(options)
+    if warm:
+        return _warm_command(options)
+    if diagnose or fail_on is not None:
+        return _observed_command(options, diagnose, fail_on, output)
+    outcome = _guarded(lambda: run_analyze(options))
     if output is not None:
         write_atomic(output, outcome.report.text)
         click.echo(f"report: {output}", err=True)
@@ -191,10 +250,47 @@ def analyze_command(
     return 0
 
 
-def _guarded(options: AnalyzeOptions) -> AnalyzeOutcome:
+def _warm_command(options: AnalyzeOptions) -> int:
+    warmed = _guarded(lambda: run_warm(options))
+    usage = warmed.usage
+    click.echo(
+        f"warmed {warmed.repo}: {warmed.runs} runs, {warmed.jobs} jobs; {usage['requests']} "
+        f"requests ({usage['not_modified']} answered 304), {usage['cache_hits']} fresh already"
+    )
+    return 0
+
+
+def _observed_command(
+    options: AnalyzeOptions, diagnose: bool, fail_on: str | None, output: Path | None
+) -> int:
+    """--diagnose and --fail-on: observe one analysis; exit 1 when an alert is crossed (an
+    alert is the monitored service regressing, which is what exit 1 means to cron and CI)."""
+    alerts = _guarded(lambda: parse_alerts(fail_on)) if fail_on is not None else ()
+    observed = _guarded(lambda: run_observed(options))
+    fmt = options.output_format or observed.config.output_format
+    if diagnose:
+        text = (
+            render_json(observed, options.api_url, alerts)
+            if fmt == "json"
+            else render_text(observed, options.api_url)
+        )
+    else:
+        text = render(observed.result, fmt)
+    if output is not None:
+        write_atomic(output, text)
+        click.echo(f"{'diagnosis' if diagnose else 'report'}: {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    hit = crossed(alerts, observed.observation)
+    for alert in hit:
+        click.echo(f"bench analyze: alert: {describe(alert, observed.observation)}", err=True)
+    return EXIT_REGRESSION if hit else 0
+
+
+def _guarded(action: Callable[[], T]) -> T:
     """Analyzer errors as the harness's typed errors (exit 2 for input, 3 for failures)."""
     try:
-        return run_analyze(options)
+        return action()
     except ConfigError as exc:
         raise InputError(f"analyze: {exc}") from None
     except CacheError as exc:
