@@ -36,6 +36,7 @@ COMMANDS = {
     "calibrate": "harness.cli.calibrate:calibrate_command",
     "serve": "harness.cli.serve:serve_command",
     "analyze": "harness.cli.analyze:analyze_command",
+    "tune": "harness.cli.tune:tune_command",
 }
 
 
