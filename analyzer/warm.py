@@ -17,6 +17,7 @@ from analyzer.config import Config
 from analyzer.counters import Number, usage_since
 from analyzer.errors import ConfigError
 from analyzer.fetcher import runs_with_jobs
+from analyzer.graphql_jobs import runs_with_jobs_graphql
 from analyzer.service import check_repo, open_client
 
 
@@ -43,8 +44,14 @@ def warm_repository(repo: str, config: Config, client: GitHubClient | None = Non
         runs = client.paginate(
             f"/repos/{repo}/actions/runs", "workflow_runs", config.workflow_analysis_limit
         )
+        workers = config.max_parallel_jobs
+        pairs = (
+            runs_with_jobs_graphql(client, runs, workers)
+            if config.github_api_mode == "graphql"
+            else runs_with_jobs(client, repo, runs, workers)
+        )  # the same reads as the analysis's, whichever API it uses
         count = jobs = 0
-        for _run, run_jobs in runs_with_jobs(client, repo, runs, config.max_parallel_jobs):
+        for _run, run_jobs in pairs:
             count, jobs = count + 1, jobs + len(run_jobs)
         return WarmResult(repo, count, jobs, usage_since(before, client.counters.snapshot()))
     finally:
