@@ -19,10 +19,12 @@ from harness.compare import Comparison, Policy, confirm, judge
 from harness.errors import InputError
 from harness.fixtures import load_fixtures
 from harness.meta import Confirmation
+from harness.micro import MICRO
 from harness.records import RunResult
 from harness.results import save
 from harness.runner import Progress, RunOptions, Silent, nothing_planned, plan, run
-from harness.suite import import_suites
+from harness.shard import select_shard
+from harness.suite import discover, import_suites, select
 
 CONFIRM_DIR = "confirm"
 DEFAULT_CONFIRM_ROUNDS = 4
@@ -65,14 +67,14 @@ def gated_run(options: RunOptions, gate: Gate, progress: Progress | None = None)
         raise InputError("--compare and --against exclude each other: choose one")
     progress = progress or Silent()
     # Bad input fails before the first progress line: its one line is the error alone.
-    planned = len(plan(options))
-    if not planned and options.shard is None and not gate.against:
+    found = _found(options)
+    if not found and options.shard is None and not gate.against and not plan(options):
         raise InputError(nothing_planned(options))
     load_fixtures(import_suites(options.suites_root).__name__)  # a broken _fixtures.py, now
     if gate.against:
-        return _against(options, gate, progress, planned)
+        return _against(options, gate, progress, found)
     baseline = resolve(gate.compare, gate.baselines_dir) if gate.compare else None
-    progress.phase(f"preparing: {planned} benchmark(s), starting fixtures")
+    progress.phase(f"preparing: {_preparing(options, found)}, starting fixtures")
     result, path = run(options, progress)
     if baseline is None:
         return GatedRun(result, path)
@@ -98,11 +100,29 @@ def _keep_pooled(comparison: Comparison, pooled: RunResult, path: Path) -> RunRe
     return kept
 
 
-def _against(options: RunOptions, gate: Gate, progress: Progress, planned: int) -> GatedRun:
+def _found(options: RunOptions) -> int:
+    """How many benchmarks of the asv suites the run selects, by discovery alone (which checks
+    -b and the suite names). The micro suites are listed by pytest, which takes seconds: the
+    first progress line waits for them only when nothing else was found."""
+    named = tuple(s for s in options.suites if s != MICRO)
+    if options.suites and not named:
+        return 0
+    cases = select(discover(options.suites_root), named, options.pattern, options.quick)
+    return len(select_shard(cases, options.shard) if options.shard else cases)
+
+
+def _preparing(options: RunOptions, found: int) -> str:
+    micro = (options.suites_root / MICRO).is_dir() and (
+        not options.suites or MICRO in options.suites
+    )
+    return f"{found} benchmark(s) found" + (", listing the micro suites" if micro else "")
+
+
+def _against(options: RunOptions, gate: Gate, progress: Progress, found: int) -> GatedRun:
     assert gate.against is not None
     commit = commit_of(gate.repo, gate.against)
     progress.phase(
-        f"preparing: {planned} benchmark(s); {gate.against} ({commit[:8]}) in a "
+        f"preparing: {_preparing(options, found)}; {gate.against} ({commit[:8]}) in a "
         "temporary git worktree, starting fixtures"
     )
     done = run_against(options, gate.against, gate.repo, progress)

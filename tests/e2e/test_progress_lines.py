@@ -63,7 +63,7 @@ def test_progress_lines_arrive_while_the_run_is_still_going(tmp_path: Path) -> N
         (tmp_path / "go").touch()
     out, err = bench.communicate(timeout=120)
     assert bench.returncode == 0, err
-    assert seen[0] == "preparing: 2 benchmark(s), starting fixtures"
+    assert seen[0] == "preparing: 2 benchmark(s) found, starting fixtures"
     assert seen[1] == "measuring: 2 benchmark runs"
     assert seen[2].startswith(f"[  1/2] ok  {FIRST}  ") and seen[2].endswith("s")
     assert err.splitlines()[0].startswith(f"[  2/2] ok  {WAITING}  ")

@@ -47,7 +47,7 @@ def test_confirmation_rounds_are_pooled_into_the_run_file(
     assert done.comparison is not None and done.comparison.rounds == 2
     suspect = "basic.Arithmetic.time_sum(size=10, label='a')"
     assert phases.lines == [
-        "preparing: 1 benchmark(s), starting fixtures",
+        "preparing: 1 benchmark(s) found, starting fixtures",
         "1 to measure",
         f"judging: against {baseline}",
         f"confirming: round 1 of up to 2, 1 benchmark(s) regressed or undecided: {suspect}",

@@ -241,7 +241,7 @@ def test_a_run_fixture_that_does_not_start_is_exit_3_after_the_progress_line(
     code, _, err = invoke(["run", "--suites-dir", f"{place.inputs}/deadfixtures"], capsys)
     assert code == 3 and "Traceback" not in err
     assert err.strip().splitlines() == [
-        "preparing: 1 benchmark(s), starting fixtures",
+        "preparing: 1 benchmark(s) found, starting fixtures",
         "bench: run fixture 'dead' did not start: ConnectionRefusedError: no server today",
     ]
 
