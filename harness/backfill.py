@@ -5,10 +5,8 @@ Here each commit of the range (oldest first) is checked out in a temporary git w
 worktree and the path overlay of ``harness.against``: the commit's ``analyzer``, ``mockgithub``
 and ``suites``, this tree's harness), its suites are run as a normal run, and the result is
 recorded into asv's database under that commit. Commits already recorded for this machine are
-skipped, so a backfill can be run again after an interruption, or over a wider range.
-
-The micro suites (pytest-benchmark) are not backfilled: they run under pytest from the
-checkout, which would import that commit's harness rather than this one.
+skipped, so a backfill can be run again after an interruption, or over a wider range. The
+micro suites are cases like the others: the commit's tests, run through the same overlay.
 """
 
 from __future__ import annotations
