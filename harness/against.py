@@ -22,8 +22,9 @@ from pathlib import Path
 import harness
 from harness.environment import git_info
 from harness.errors import InputError
-from harness.git import GitError, run_git
+from harness.git import GitError, run_git, try_git
 from harness.job import Job
+from harness.lifetime import die_with_parent
 from harness.meta import Against, GitInfo
 from harness.records import RunResult, Side
 from harness.runner import (
@@ -66,6 +67,7 @@ def commit_of(repo: Path, rev: str) -> str:
 def worktree(repo: Path, rev: str) -> Iterator[tuple[Path, str]]:
     """REV checked out (detached) in a temporary worktree; removed afterwards."""
     commit = commit_of(repo, rev)
+    prune_stale_worktrees(repo)
     holder = Path(tempfile.mkdtemp(prefix="bench-against-"))
     tree = holder / "tree"
     try:
@@ -81,6 +83,17 @@ def worktree(repo: Path, rev: str) -> Iterator[tuple[Path, str]]:
                 cwd=repo, capture_output=True, timeout=120, check=False,
             )  # fmt: skip
         shutil.rmtree(holder, ignore_errors=True)
+
+
+def prune_stale_worktrees(repo: Path) -> None:
+    """Forget the worktrees of bench runs that were killed and whose folders are gone (git
+    keeps them registered until pruned); only when there is one, so others stay as they are."""
+    listing = try_git(repo, "worktree", "list", "--porcelain") or ""
+    paths = [
+        line[len("worktree ") :] for line in listing.splitlines() if line.startswith("worktree ")
+    ]
+    if any("/bench-" in p and not Path(p).exists() for p in paths):
+        try_git(repo, "worktree", "prune")
 
 
 def overlay(tree: Path, into: Path, suites: str = "suites") -> Path:
@@ -107,8 +120,9 @@ def plan_in(path_dir: Path, options: RunOptions) -> list[CaseRef]:
     command = [sys.executable, "-m", "harness.worker", "--plan", str(root), json.dumps(wanted)]
     env = {**os.environ, "PYTHONPATH": str(path_dir)}
     done = subprocess.run(
-        command, cwd=path_dir, env=env, capture_output=True, text=True, timeout=300, check=False
-    )
+        command, cwd=path_dir, env=env, capture_output=True, text=True, timeout=300, check=False,
+        preexec_fn=die_with_parent(os.getpid()),
+    )  # fmt: skip
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["no output"])[-1]
         raise InputError(f"--against: cannot list the other revision's benchmarks: {last}")

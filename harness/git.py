@@ -3,8 +3,11 @@ facts that may be missing (a tree outside git)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
+
+from harness.lifetime import die_with_parent
 
 GIT_TIMEOUT_S = 120.0
 
@@ -18,7 +21,7 @@ def run_git(repo: Path, *args: str, timeout_s: float = GIT_TIMEOUT_S) -> str:
     try:
         done = subprocess.run(
             ["git", *args], cwd=repo, capture_output=True, text=True, timeout=timeout_s,
-            check=False, stdin=subprocess.DEVNULL,
+            check=False, stdin=subprocess.DEVNULL, preexec_fn=die_with_parent(os.getpid()),
         )  # fmt: skip
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise GitError(f"git {' '.join(args[:2])}: {exc}") from None

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from harness.errors import InputError
+from harness.lifetime import die_with_parent
 from harness.records import BenchmarkResult, Direction, Kind, Metric, ProcessRun, Status
 from harness.suite import Attributes, BenchKind, CaseRef, jsonable
 
@@ -82,7 +83,7 @@ def collect(suites_root: Path) -> list[CaseRef]:
     try:
         done = subprocess.run(
             command, capture_output=True, text=True, timeout=COLLECT_TIMEOUT_S, check=False,
-            env=env, stdin=subprocess.DEVNULL,
+            env=env, stdin=subprocess.DEVNULL, preexec_fn=die_with_parent(os.getpid()),
         )  # fmt: skip
     except subprocess.TimeoutExpired:
         raise InputError(f"{suites_root / MICRO}: collecting the micro suites timed out") from None

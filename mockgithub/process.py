@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import requests
@@ -91,8 +92,16 @@ class ServerProcess:
         self.stop()
 
 
-def spawn_server(config: MockConfig | None = None, startup_timeout: float = 20.0) -> ServerProcess:
-    """Start the mock in its own process on an ephemeral loopback port; return once it serves."""
+def spawn_server(
+    config: MockConfig | None = None,
+    startup_timeout: float = 20.0,
+    preexec_fn: Callable[[], None] | None = None,
+) -> ServerProcess:
+    """Start the mock in its own process on an ephemeral loopback port; return once it serves.
+
+    ``preexec_fn`` runs in the child before exec: a caller can tie the server's life to its
+    own there (bench's run fixture asks Linux for SIGTERM when the run dies); without it the
+    server still notices a dead parent by polling (``--exit-with-parent``)."""
     config = config or MockConfig()
     secret = secrets.token_urlsafe(32)
     command = [
@@ -100,7 +109,9 @@ def spawn_server(config: MockConfig | None = None, startup_timeout: float = 20.0
         "--config-json", json.dumps(config.to_dict()),
     ]  # fmt: skip
     env = {**os.environ, "PYTHONUNBUFFERED": "1", SECRET_ENV: secret}
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, text=True, env=env, preexec_fn=preexec_fn
+    )
     line = _read_first_line(process, startup_timeout)
     if not line.startswith("http://"):
         process.kill()

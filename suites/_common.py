@@ -18,6 +18,7 @@ from suites._mock import control_headers, mock_url
 SUITE_TOKEN = "ghp_benchsuite0000000000000000000000000"
 # Mock settings for benchmarks that send thousands of requests in one sample: GitHub's
 # secondary limit (900 points a minute per endpoint) would otherwise end them early.
+SHM_DIR_ENV = "BENCH_SHM_DIR"  # the run's folder on /dev/shm (harness.scratch)
 BULK_MOCK = {"rate_limit": "1000000/3600", "secondary_rate_limit": "0/60"}
 
 
@@ -57,6 +58,10 @@ def cache_dir() -> tempfile.TemporaryDirectory[str]:
 
 
 def _fast_tmp() -> str | None:
-    # The toolkit's guide puts its cache on a RAM disk; use one where the machine has it.
+    # The toolkit's guide puts its cache on a RAM disk; use one where the machine has it:
+    # under bench, the run's own folder there (removed with the run, or swept after kill -9).
+    run_shm = os.environ.get(SHM_DIR_ENV)
+    if run_shm and os.path.isdir(run_shm):
+        return run_shm
     shm = Path("/dev/shm")
     return str(shm) if shm.is_dir() and os.access(shm, os.W_OK) else None

@@ -8,6 +8,7 @@ import requests
 
 from mockgithub import MockConfig, ServerProcess, spawn_server
 from mockgithub.control import SECRET_HEADER
+from suites._lifetime import dies_with_parent
 from suites._mock import MOCK_SECRET_ENV, MOCK_URL_ENV
 from suites._redis import RedisFixture
 
@@ -23,7 +24,8 @@ class MockGitHubFixture:
         self._session: requests.Session | None = None
 
     def start(self) -> dict[str, str]:
-        self._server = spawn_server(self.config)
+        # The server dies with the run (kill -9 included), at once, not at its next poll.
+        self._server = spawn_server(self.config, preexec_fn=dies_with_parent())
         return {
             MOCK_URL_ENV: self._server.base_url,
             MOCK_SECRET_ENV: self._server.control_secret or "",

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -15,8 +12,9 @@ from typing import Any
 
 import redis
 
+from suites._lifetime import dies_with_parent
+
 REDIS_URL_ENV = "BENCH_REDIS_URL"
-PR_SET_PDEATHSIG = 1
 NAMESPACE = "bench-suite"
 
 
@@ -28,16 +26,6 @@ def redis_url() -> str:
             "no Redis: redis-server is not installed and BENCH_REDIS_URL is unset"
         )
     return url
-
-
-def _die_with_parent() -> None:
-    """In the child, before exec: ask Linux for SIGTERM when the parent dies, so a killed
-    ``bench run`` leaves no redis-server behind (elsewhere this is a no-op)."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
-    except (OSError, AttributeError):
-        pass
 
 
 def _free_port() -> int:
@@ -69,7 +57,7 @@ class RedisFixture:
             "--appendonly", "no", "--dir", self._dir.name,
         ]  # fmt: skip
         self._process = subprocess.Popen(
-            command, stdout=subprocess.DEVNULL, preexec_fn=_die_with_parent
+            command, stdout=subprocess.DEVNULL, preexec_fn=dies_with_parent()
         )
         url = f"redis://127.0.0.1:{port}/0"
         client = redis.Redis.from_url(url)

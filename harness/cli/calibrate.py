@@ -21,6 +21,7 @@ from harness.history import load_runs
 from harness.measure import SampleSettings
 from harness.records import RunResult
 from harness.runner import RunOptions, run
+from harness.scratch import run_scratch
 
 
 def _rate(rate: Rate, bound: str) -> str:
@@ -180,7 +181,7 @@ def calibrate_command(
     if from_dir is not None:
         measured = load_runs(from_dir)
     else:
-        with tempfile.TemporaryDirectory(prefix="bench-calibrate-") as tmp:
+        with run_scratch(), tempfile.TemporaryDirectory(prefix="bench-calibrate-") as tmp:
             where = keep or Path(tmp)
             settings = SampleSettings(samples=samples, max_time_s=60.0)
             options = RunOptions(

@@ -35,6 +35,7 @@ from harness.measure import SampleSettings
 from harness.records import Status
 from harness.report import FORMATS
 from harness.runner import DEFAULT_MAX_RSS_MB, RunOptions
+from harness.scratch import run_scratch
 from harness.shard import parse_shard
 
 AGAINST_PROCESSES = DEFAULT_MIN_PROCESSES  # per side: the fewest that judge times per process
@@ -185,7 +186,7 @@ def run_command(
     if compare or against:
         policy = replace(policy, benchmark_thresholds=suite_thresholds(suites_dir))
     gate = Gate(policy, compare, against, confirm_rounds, baselines_dir, suites_dir.parent)
-    with run_progress(Console(stderr=True)) as progress:
+    with run_scratch(), run_progress(Console(stderr=True)) as progress:
         done = gated_run(options, gate, progress)
     for note in done.result.meta.warnings:
         click.echo(f"warning: {note}", err=True)
@@ -222,7 +223,7 @@ def backfill_command(
     if clash:
         raise InputError(f"--commits measures past commits alone: drop {', '.join(clash)}")
     repo = options.suites_root.resolve().parent
-    with run_progress(Console(stderr=True)) as progress:
+    with run_scratch(), run_progress(Console(stderr=True)) as progress:
         done = backfill(options, commits, repo, progress)
     for commit, path in done.measured:
         click.echo(f"recorded {commit[:8]} ({done.machine}): {path}")
