@@ -15,25 +15,40 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from harness.codec import DecodeError, finite
 from harness.errors import InputError
 from harness.meta import GitInfo, MachineInfo, PythonInfo, RunMeta
 from harness.micro import import_pytest_benchmark
 from harness.records import RunResult
+from harness.results import read_bounded
 
 
 def _read(path: Path) -> dict[str, Any]:
+    """The file's JSON: size-bounded and regular files only, as result files are read."""
+    text = read_bounded(path, "pytest-benchmark JSON file")
     try:
-        data = json.loads(path.read_text())
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file") from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise InputError(f"{path}: cannot read it as JSON ({exc})") from None
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
+        raise InputError(f"{path}: cannot read it as JSON ({type(exc).__name__})") from None
     if not isinstance(data, dict) or not isinstance(data.get("benchmarks"), list):
         raise InputError(
             f"{path}: not a pytest-benchmark JSON file (no 'benchmarks' list; write one with "
             "pytest --benchmark-json=FILE)"
         )
+    _check_finite(data["benchmarks"], path)
     return data
+
+
+def _check_finite(benchmarks: list[Any], path: Path) -> None:
+    """Every round's time a finite number: NaN, Infinity or 1e999 is bad input, not a time."""
+    for i, bench in enumerate(benchmarks):
+        stats = bench.get("stats") if isinstance(bench, dict) else None
+        rounds = stats.get("data") if isinstance(stats, dict) else None
+        for j, value in enumerate(rounds if isinstance(rounds, list) else []):
+            try:
+                finite(value, f"benchmarks[{i}].stats.data[{j}]")
+            except DecodeError as exc:
+                raise InputError(f"{path}: not a pytest-benchmark JSON file: {exc}") from None
 
 
 def _text(info: Mapping[str, Any], key: str) -> str | None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from harness.cli.options import results_dir_option
+from harness.cli.options import results_dir_option, writable_dir, writable_file
 from harness.imports import from_pytest_benchmark
 from harness.results import save
 from harness.runner import new_run_id
@@ -23,6 +23,7 @@ def import_group() -> None:
     "--output",
     "-o",
     type=click.Path(dir_okay=False, path_type=Path),
+    callback=writable_file,
     help="Where to write the result (default: RESULTS_DIR/<new-run-id>.json).",
 )
 @results_dir_option
@@ -32,6 +33,8 @@ def pytest_benchmark_command(file: Path, output: Path | None, results_dir: Path)
     Each test becomes a benchmark micro.<module>.<test>[param] with a time metric; compare,
     judge, export or record it like any bench result.
     """
+    if output is None:
+        writable_dir(results_dir, "--results-dir")
     run = from_pytest_benchmark(file, new_run_id())
     path = save(run, output or results_dir / f"{run.run_id}.json")
     rounds = sum(len(m.samples) for b in run.benchmarks for m in b.metrics)

@@ -63,6 +63,11 @@ def shard(index: int, ids: list[str], **meta: Any) -> dict[str, Any]:
     return data
 
 
+PYTEST_BENCHMARK = json.dumps(
+    {"benchmarks": [{"fullname": "t.py::test_x", "stats": {"data": [0.001, 0.002]}}]}
+)
+
+
 def without_machine(data: dict[str, Any]) -> dict[str, Any]:
     del data["meta"]["machine"]
     return data
@@ -98,6 +103,9 @@ def bad_files(place: Place) -> dict[str, Any]:
         "shard2-no-machine.json": without_machine(shard(2, ["s.y"])),
         "shard2-other-b.json": shard(2, ["s.y"], pattern="y"),
         "shard2-unfinished.json": shard(2, ["s.y", "s.z"]),
+        "pb-nan.json": PYTEST_BENCHMARK.replace("[0.001, 0.002]", "[0.001, NaN]"),
+        "pb-huge.json": PYTEST_BENCHMARK.replace("[0.001, 0.002]", "[0.001, 1e999]"),
+        "pb-deep.json": '{"benchmarks": ' + "[" * 100_000 + "]" * 100_000 + "}",
         "interrupted.json": variant(
             lambda d: d["meta"].update(planned_ids=["s.x", "s.y", "s.z"], interrupted=True)
         ),
@@ -202,6 +210,14 @@ CASES: dict[str, tuple[list[str], int, str]] = {
         "--results-dir"),
     "-o under /proc": (
         ["compare", "IN/good.json", "IN/good.json", "-o", "/proc/nope/x.md"], 2, "'--output'"),
+    "pytest-benchmark import: a NaN round": (
+        ["import", "pytest-benchmark", "IN/pb-nan.json"], 2, "stats.data[1]"),
+    "pytest-benchmark import: a round of 1e999": (
+        ["import", "pytest-benchmark", "IN/pb-huge.json"], 2, "finite number"),
+    "pytest-benchmark import: nested 100,000 deep": (
+        ["import", "pytest-benchmark", "IN/pb-deep.json"], 2, "pb-deep.json"),
+    "pytest-benchmark import: a symlink to /dev/zero": (
+        ["import", "pytest-benchmark", "IN/zero.json"], 2, "regular file"),
     "a baseline name with a newline": (["baseline", "save", "main\n", "IN/good.json"], 2, "name"),
     "a baseline that exists": (["baseline", "save", "main", "IN/good.json"], 2, "--force"),
 }  # fmt: skip
