@@ -42,6 +42,7 @@ class Config:
     api_url: str = DEFAULT_API_URL
     token: str | None = field(default=None, repr=False)
     max_parallel_jobs: int = 4
+    adaptive_jobs: bool = False  # MAX_PARALLEL_JOBS becomes the ceiling of an AIMD limit
     workflow_analysis_limit: int = 50
     enable_cache: bool = True
     cache_backend: str = "file"
@@ -208,6 +209,13 @@ KNOBS: dict[str, Knob] = {
             _int("MAX_PARALLEL_JOBS"),
             _range("MAX_PARALLEL_JOBS", 1, 16),
             "threads fetching jobs; also the connection-pool size",
+        ),
+        _knob(
+            "ADAPTIVE_JOBS",
+            "adaptive_jobs",
+            _bool("ADAPTIVE_JOBS"),
+            _is_bool("ADAPTIVE_JOBS"),
+            "adapt the jobs in flight to latency and rate limits (up to MAX_PARALLEL_JOBS)",
         ),
         _knob(
             "WORKFLOW_ANALYSIS_LIMIT",

@@ -36,6 +36,7 @@ class KnobGroup(StrEnum):
     PACING = "pacing"  # RATE_LIMIT_REQUESTS_PER_MINUTE, BURST_SIZE
     CACHE = "cache"  # CACHE_BACKEND, GITHUB_API_CACHE_DIR
     LIMIT = "limit"  # WORKFLOW_ANALYSIS_LIMIT
+    API = "api"  # GITHUB_API_MODE: rest, or graphql (batched)
 
 
 class Issue(StrEnum):
@@ -154,7 +155,9 @@ def _high_usage(obs: Observation) -> Finding | None:
         "a longer cache TTL, request batching through GraphQL, and staggered schedules so "
         "runs do not share one window"
     )
-    return Finding(Issue.HIGH_USAGE, evidence, remedy, (KnobGroup.TTL, KnobGroup.PACING))
+    return Finding(
+        Issue.HIGH_USAGE, evidence, remedy, (KnobGroup.TTL, KnobGroup.API, KnobGroup.PACING)
+    )
 
 
 def _many_calls(obs: Observation) -> Finding | None:
@@ -168,7 +171,7 @@ def _many_calls(obs: Observation) -> Finding | None:
         f"least is about 1.01 cold, 0 warm)"
     )
     remedy = "request batching through GraphQL and fewer calls per detail; a longer cache TTL"
-    return Finding(Issue.MANY_CALLS, evidence, remedy, (KnobGroup.TTL,))
+    return Finding(Issue.MANY_CALLS, evidence, remedy, (KnobGroup.API, KnobGroup.TTL))
 
 
 def _cache(obs: Observation) -> Finding | None:

@@ -8,11 +8,13 @@ or Ctrl-C, pending work is cancelled and the client is told to stop before the e
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
 
+from analyzer.adaptive import AdaptiveLimit
 from analyzer.client import GitHubClient
 
 T = TypeVar("T")
@@ -75,9 +77,31 @@ def fetch_jobs(client: GitHubClient, repo: str, run: Run) -> list[Job]:
 
 
 def runs_with_jobs(
-    client: GitHubClient, repo: str, runs: Iterable[Run], workers: int
+    client: GitHubClient, repo: str, runs: Iterable[Run], workers: int, adaptive: bool = False
 ) -> Iterator[tuple[Run, list[Job]]]:
-    """Each run with its jobs, in list order, fetched by ``workers`` threads."""
-    return ordered_map(
-        lambda run: fetch_jobs(client, repo, run), runs, workers, on_abort=client.cancel
-    )
+    """Each run with its jobs, in list order, fetched by ``workers`` threads; with
+    ``adaptive``, at most as many at once as an :class:`AdaptiveLimit` allows."""
+
+    def fetch(run: Run) -> list[Job]:
+        return fetch_jobs(client, repo, run)
+
+    task = _adapted(fetch, client, AdaptiveLimit(workers)) if adaptive else fetch
+    return ordered_map(task, runs, workers, on_abort=client.cancel)
+
+
+def _adapted(
+    fetch: Callable[[Run], list[Job]], client: GitHubClient, limit: AdaptiveLimit
+) -> Callable[[Run], list[Job]]:
+    """``fetch`` inside one of the limit's slots, its latency and rate limits reported."""
+
+    def call(run: Run) -> list[Job]:
+        with limit.slot() as ticket:
+            concurrency = limit.in_flight
+            before = client.counters.snapshot()["rate_limited_responses"]
+            start = time.perf_counter()
+            jobs = fetch(run)
+            limited = client.counters.snapshot()["rate_limited_responses"] > before
+            limit.record(time.perf_counter() - start, limited, concurrency, ticket)
+        return jobs
+
+    return call

@@ -173,7 +173,7 @@ def _compute(repo: str, config: Config, client: GitHubClient) -> AnalysisResult:
     if config.github_api_mode == "graphql":
         pairs = runs_with_jobs_graphql(client, runs, workers)
     else:
-        pairs = runs_with_jobs(client, repo, runs, workers)
+        pairs = runs_with_jobs(client, repo, runs, workers, adaptive=config.adaptive_jobs)
     for run, jobs in pairs:
         aggregator.add(run, jobs)
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

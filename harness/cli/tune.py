@@ -25,7 +25,7 @@ from harness.atomic import write_atomic
 from harness.errors import HarnessFailure, InputError
 from mockgithub.config import DEFAULT_REPO, RateSpec
 
-TUNABLE = (KnobGroup.JOBS, KnobGroup.PACING, KnobGroup.TTL, KnobGroup.CACHE)
+TUNABLE = (KnobGroup.JOBS, KnobGroup.PACING, KnobGroup.API, KnobGroup.TTL, KnobGroup.CACHE)
 
 
 def _rate(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:

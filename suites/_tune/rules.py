@@ -107,6 +107,14 @@ def jobs_cap(pacing: Pacing, requests: int, latency_s: float) -> int:
     return max(1, min(MAX_JOBS, math.ceil(pacing.rpm / 60.0 * latency_s)))
 
 
+def api_choice(points: Mapping[str, tuple[float, int]], tolerance: float = KNEE_TOLERANCE) -> str:
+    """The API with the fewest requests among those within ``tolerance`` of the best time;
+    ``points`` maps an API (rest, graphql) to its best time and its requests."""
+    best = min(t for t, _ in points.values())
+    near = [(requests, api) for api, (t, requests) in points.items() if t <= best * (1 + tolerance)]
+    return min(near)[1]
+
+
 @dataclass(frozen=True)
 class TtlPoint:
     """One TTL simulated over a schedule: requests an hour, and the mean age of what was served."""

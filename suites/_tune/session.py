@@ -18,6 +18,7 @@ from analyzer import Config
 from analyzer.cache import CacheUnavailable
 from analyzer.config import knob_for
 from analyzer.diagnose import KnobGroup
+from analyzer.errors import ApiError
 from mockgithub import MockConfig, ServerProcess, spawn_server
 from suites._tune.conditions import (
     PROBES,
@@ -36,6 +37,7 @@ from suites._tune.sweeps import (
     REPEATS,
     TOKEN,
     Sweep,
+    sweep_api,
     sweep_cache,
     sweep_jobs,
     sweep_pacing,
@@ -43,7 +45,7 @@ from suites._tune.sweeps import (
 )
 from suites._tune.validate import SAMPLES, Validation, validate
 
-ALL_KNOBS = (KnobGroup.JOBS, KnobGroup.PACING, KnobGroup.TTL, KnobGroup.CACHE)
+ALL_KNOBS = (KnobGroup.JOBS, KnobGroup.PACING, KnobGroup.API, KnobGroup.TTL, KnobGroup.CACHE)
 TTL_RUNS = 10  # requests per hour scale with the runs; the TTL choice does not
 TTL_REQUESTS_PER_RUN = 27  # at most, summed over the TTLs simulated (see plan_runs)
 VALIDATE_BUDGET_S = 60.0
@@ -94,30 +96,33 @@ class TuneOutcome:
 def run_tune(request: TuneRequest, log: Log) -> TuneOutcome:
     machine = measure_machine()
     api = _probe_api(request, log) if request.api_url else None
-    latency_ms = api.latency_s * 1000 if api else request.latency_ms
     limits = api.limits if api else _mock_limits(request.rate_limit)
     mock = MockConfig(
         repo=request.repo,
         runs=max(250, request.current.workflow_analysis_limit),
-        latency_ms=latency_ms,
         rate_limit=f"{limits.limit}/{limits.window_s:g}",
     )
     with spawn_server(mock) as server:
+        # The loopback's own round trip (client and mock, no latency injected): what the
+        # mock adds to any latency it is given, so an API's round trip is imitated by the
+        # difference.
+        local = probe_api(server.base_url, request.repo, TOKEN)
         if api is None:
-            api = probe_api(server.base_url, request.repo, TOKEN)
-            latency_ms = api.latency_s * 1000
-            api = ApiConditions(api.latency_s, limits, api.runs_available, 0)
+            latency_ms, runs_available, spent = request.latency_ms, local.runs_available, 0
+        else:
+            latency_ms = max(0.0, (api.latency_s - local.latency_s) * 1000)
+            runs_available, spent = api.runs_available, api.requests_spent
+            log(
+                f"identify: round trip {api.latency_s * 1000:.1f} ms, of which the loopback's "
+                f"own {local.latency_s * 1000:.1f} ms: the mock adds {latency_ms:.1f} ms"
+            )
+        server.configure(latency_ms=latency_ms)
         conditions = Conditions(
-            request.api_url or "the mock",
-            latency_ms,
-            limits,
-            api.runs_available,
-            machine,
-            api.requests_spent,
+            request.api_url or "the mock", latency_ms, limits, runs_available, machine, spent
         )
         log(
             f"identify: latency {latency_ms:.1f} ms, limit {limits.limit}/{limits.window_s:g} s, "
-            f"{api.runs_available} runs, {machine.cores} cores, "
+            f"{runs_available} runs, {machine.cores} cores, "
             f"{machine.memory_bytes / 2**30:.1f} GiB"
         )
         return _propose_and_validate(request, server, conditions, log)
@@ -143,7 +148,11 @@ def plan_runs(request: TuneRequest, conditions: Conditions) -> int:
     ttl_cost = (
         TTL_REQUESTS_PER_RUN * (min(wanted, TTL_RUNS) + 1) if KnobGroup.TTL in request.knobs else 0
     )
-    analyses = len(JOBS) * REPEATS * (KnobGroup.JOBS in request.knobs) + 2 * SAMPLES
+    analyses = (
+        len(JOBS) * REPEATS * (KnobGroup.JOBS in request.knobs)
+        + 2 * (REPEATS + 1) * (KnobGroup.API in request.knobs)
+        + 2 * SAMPLES
+    )
     left = request.budget - ttl_cost - conditions.api_requests
     return runs_for_budget(max(left, analyses * 2), analyses, wanted)
 
@@ -197,6 +206,8 @@ def _propose_and_validate(
             if cap < int(sweep.chosen)
             else ""
         )
+    if KnobGroup.API in request.knobs:
+        _api(request, server, conditions, runs, settings, reasons, sweeps, notes, log)
     if KnobGroup.TTL in request.knobs:
         log("propose CACHE_TTL and API_CACHE_TTL:")
         sweep = sweep_ttl(
@@ -220,9 +231,31 @@ def _propose_and_validate(
         if chosen.directory and not _same_place(chosen.directory, request.current):
             settings["GITHUB_API_CACHE_DIR"] = f"{chosen.directory.rstrip('/')}/github-api-cache"
             reasons["GITHUB_API_CACHE_DIR"] = sweep.why
-    notes.append("REST vs GraphQL: not swept (the analyzer reads REST only on this revision)")
     validation = _validate(request, server, conditions, settings, runs, log)
     return TuneOutcome(conditions, runs, tuple(sweeps), settings, reasons, validation, tuple(notes))
+
+
+def _api(
+    request: TuneRequest,
+    server: ServerProcess,
+    conditions: Conditions,
+    runs: int,
+    settings: dict[str, Any],
+    reasons: dict[str, str],
+    sweeps: list[Sweep],
+    notes: list[str],
+    log: Log,
+) -> None:
+    log("propose GITHUB_API_MODE:")
+    jobs = int(settings.get("MAX_PARALLEL_JOBS", request.current.max_parallel_jobs))
+    try:
+        sweep = sweep_api(server, request.repo, runs, conditions.latency_ms, jobs, log)
+    except ApiError as exc:  # the mock cannot serve GraphQL without GitHub's schema
+        notes.append(f"REST vs GraphQL: not swept ({exc})")
+        return
+    sweeps.append(sweep)
+    settings["GITHUB_API_MODE"] = sweep.chosen
+    reasons["GITHUB_API_MODE"] = sweep.why
 
 
 def _same_place(directory: str, current: Config) -> bool:

@@ -26,6 +26,7 @@ from suites._tune.rules import (
     Limits,
     Pacing,
     TtlPoint,
+    api_choice,
     cache_choice,
     fastest_without_waits,
     knee,
@@ -119,6 +120,48 @@ def sweep_jobs(server: ServerProcess, repo: str, runs: int, latency_ms: float, l
         points,
         chosen,
         "fewest jobs within 10% of the best time",
+        why,
+    )
+
+
+def sweep_api(
+    server: ServerProcess, repo: str, runs: int, latency_ms: float, jobs: int, log: Log
+) -> Sweep:
+    """REST (a request per run) against GraphQL (100 runs per query), cold, best of up to 3;
+    one unmeasured analysis first, since the mock builds GitHub's schema on first use."""
+    server.configure(latency_ms=latency_ms, **UNLIMITED)
+    measured: dict[str, tuple[float, int]] = {}
+    for api in ("rest", "graphql"):
+        config = analysis_config(server.base_url, runs, max_parallel_jobs=jobs, github_api_mode=api)
+        analyze_repository(repo, config)
+        times: list[float] = []
+        requests = 0
+        while len(times) < REPEATS and (not times or sum(times) < POINT_BUDGET_S):
+            server.reset()
+            start = time.perf_counter()
+            result = analyze_repository(repo, config)
+            times.append(time.perf_counter() - start)
+            requests = int(result.api_usage["requests"])
+        measured[api] = (min(times), requests)
+        log(f"  {api:>7}: {min(times) * 1000:.0f} ms, {requests} requests")
+    chosen = api_choice(measured)
+    t, requests = measured[chosen]
+    why = (
+        f"{chosen}: {requests} requests in {t * 1000:.0f} ms (rest "
+        f"{measured['rest'][1]} in {measured['rest'][0] * 1000:.0f} ms, graphql "
+        f"{measured['graphql'][1]} in {measured['graphql'][0] * 1000:.0f} ms): the fewest "
+        "requests within 10% of the best time"
+    )
+    points = tuple(Point(api, api, t * 1000, float(r)) for api, (t, r) in measured.items())
+    return Sweep(
+        KnobGroup.API,
+        "GITHUB_API_MODE",
+        "API",
+        "best analysis time (ms)",
+        "requests per analysis",
+        points,
+        chosen,
+        "fewest requests within 10% of the best time",
         why,
     )
 
