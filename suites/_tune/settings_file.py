@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-from harness.plots.knob import KnobPlot, KnobSeries, write_knob_plot
 from suites._tune.session import TuneOutcome
 from suites._tune.sweeps import Sweep
 
@@ -46,6 +45,10 @@ def plot_path(output: Path, sweep: Sweep) -> Path:
 
 
 def write_plots(outcome: TuneOutcome, output: Path) -> list[Path]:
+    # Late: harness.plots brings harness.compare and scipy, and suite discovery imports this
+    # module (see suites._tune.validate._judge).
+    from harness.plots.knob import KnobPlot, KnobSeries, write_knob_plot
+
     written = []
     for sweep in outcome.sweeps:
         labels = [p.label for p in sweep.points]

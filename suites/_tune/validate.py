@@ -20,14 +20,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from analyzer import Config
 from analyzer.service import analyze_repository
-from harness.compare.model import Status, Verdict
-from harness.compare.policy import Policy
-from harness.compare.rules import judge_metric
 from harness.records import Direction, Kind, Metric
 from mockgithub import ServerProcess
+
+if TYPE_CHECKING:
+    from harness.compare.model import Verdict
 
 SAMPLES = 5  # per side: the fewest with which the rank test can reach alpha = 0.01
 THRESHOLD = 0.10  # an improvement must plausibly reach 10% (the knee's own tolerance)
@@ -60,6 +61,8 @@ class Validation:
         """Faster for real; or no longer waiting on the server and not proven slower (a
         client that waits on the server is what the guide calls rate limited, and its
         fast runs between the waits flatter its median)."""
+        from harness.compare.model import Status  # late: see _judge
+
         if self.verdict.status is Status.IMPROVED:
             return True
         no_waits = sum(self.proposed.rate_limit_waits) == 0
@@ -74,6 +77,8 @@ class Validation:
         return 1 / ratio, 1 / high, 1 / low
 
     def summary(self) -> str:
+        from harness.compare.model import Status  # late: see _judge
+
         x, low, high = self.speedup
         waits = (
             f"rate-limit waits {sum(self.current.rate_limit_waits)} -> "
@@ -116,13 +121,7 @@ def validate(
                 f"{usage['rate_limit_waits']:.0f} rate-limit waits"
             )
     sides = {name: _side(name, values) for name, values in measured.items()}
-    verdict = judge_metric(
-        "bench tune",
-        _metric(sides["current"].times),
-        _metric(sides["proposed"].times),
-        THRESHOLD,
-        Policy(threshold=THRESHOLD),
-    )
+    verdict = _judge(sides["current"].times, sides["proposed"].times)
     return Validation(sides["current"], sides["proposed"], verdict, runs, scale)
 
 
@@ -158,6 +157,17 @@ def _side(name: str, values: list[tuple[float, dict[str, float]]]) -> Side:
         tuple(int(u["rate_limit_waits"]) for _, u in values),
         tuple(int(u["requests"]) for _, u in values),
     )
+
+
+def _judge(current: tuple[float, ...], proposed: tuple[float, ...]) -> Verdict:
+    # Imported late: suite discovery imports every module under suites/, this one too, and
+    # harness.compare brings scipy (measured: 3 s of a discovery's import time on a loaded
+    # 2-core machine, against 1 s for every suite module together).
+    from harness.compare.policy import Policy
+    from harness.compare.rules import judge_metric
+
+    policy = Policy(threshold=THRESHOLD)
+    return judge_metric("bench tune", _metric(current), _metric(proposed), THRESHOLD, policy)
 
 
 def _metric(times: tuple[float, ...]) -> Metric:
