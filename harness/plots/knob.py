@@ -37,9 +37,20 @@ def write_knob_plot(plot: KnobPlot, path: Path) -> Path:
     plt = pyplot()
     figure, axis = plt.subplots(figsize=(7, 4))
     xs = list(range(len(plot.labels)))
-    axis.plot(xs, list(plot.left.values), "o-", color=LEFT, label=plot.left.label)
+    # Values that are names (locations, APIs) are categories: bars, not a line between them.
+    categorical = not all(label.replace(".", "", 1).isdigit() for label in plot.labels)
+    if categorical:
+        axis.bar(xs, list(plot.left.values), width=0.5, color=LEFT, label=plot.left.label)
+    else:
+        axis.plot(xs, list(plot.left.values), "o-", color=LEFT, label=plot.left.label)
     axis.set_ylabel(plot.left.label, color=LEFT)
-    axis.set_xticks(xs, list(plot.labels), rotation=20 if len(plot.labels) > 6 else 0)
+    slanted = categorical or len(plot.labels) > 6
+    axis.set_xticks(
+        xs,
+        list(plot.labels),
+        rotation=15 if slanted else 0,
+        ha="right" if categorical else "center",
+    )
     axis.set_xlabel(plot.x_label)
     axis.set_ylim(bottom=0)
     if plot.right is not None:

@@ -296,7 +296,7 @@ def _pacing(
             f"{limits.window_s:g} s, so the bound ({bound.rpm}/min in bursts of "
             f"{bound.burst}) never binds one analysis"
         )
-        log(f"propose pacing: {notes[-1]}")
+        log(f"propose RATE_LIMIT_REQUESTS_PER_MINUTE and BURST_SIZE: {notes[-1]}")
         return bound
     log("propose RATE_LIMIT_REQUESTS_PER_MINUTE (time compressed):")
     sweep = sweep_pacing(server, request.repo, conditions.latency_ms, limits, bound, log)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextlib
 import threading
 
+from analyzer import Config
 from analyzer.adaptive import AdaptiveLimit
+from analyzer.service import analyze_repository
+from tests.analyzer.fakegithub import REPO, FakeGitHub
 
 
 def feed(limit: AdaptiveLimit, latency: float, times: int) -> None:
@@ -73,3 +76,13 @@ def test_a_full_limit_makes_the_next_call_wait_for_a_slot() -> None:
         assert limit.in_flight == 1
     thread.join(5)
     assert entered.is_set() and limit.in_flight == 0
+
+
+def test_an_adaptive_analysis_gives_the_fixed_result_with_the_same_requests(
+    fake: FakeGitHub, config: Config
+) -> None:
+    reference = analyze_repository(REPO, config.updated(max_parallel_jobs=1))
+    adaptive = analyze_repository(REPO, config.updated(max_parallel_jobs=16, adaptive_jobs=True))
+    assert adaptive.workflows == reference.workflows
+    assert adaptive.jobs_analyzed == reference.jobs_analyzed
+    assert adaptive.api_usage["requests"] == reference.api_usage["requests"] == 253

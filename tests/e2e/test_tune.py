@@ -52,9 +52,9 @@ def proposed(out: str, knob: str) -> int:
 
 
 def test_more_latency_chooses_more_jobs(tmp_path: Path) -> None:
-    slow = tune(tmp_path / "slow", "--latency-ms", "200", "--knob", "jobs", "--budget", "560")
+    slow = tune(tmp_path / "slow", "--latency-ms", "200", "--knob", "jobs", "--budget", "800")
     assert slow.returncode == 0, slow.stderr
-    fast = tune(tmp_path / "fast", "--latency-ms", "5", "--knob", "jobs", "--budget", "1800")
+    fast = tune(tmp_path / "fast", "--latency-ms", "5", "--knob", "jobs", "--budget", "2600")
     assert fast.returncode == 0, fast.stderr
     assert "propose MAX_PARALLEL_JOBS:" in slow.stdout
     assert proposed(slow.stdout, "MAX_PARALLEL_JOBS") > proposed(fast.stdout, "MAX_PARALLEL_JOBS")

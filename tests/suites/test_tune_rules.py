@@ -10,6 +10,7 @@ from suites._tune.rules import (
     Limits,
     Pacing,
     TtlPoint,
+    api_choice,
     cache_choice,
     fastest_without_waits,
     jobs_cap,
@@ -29,6 +30,12 @@ def test_the_knee_is_the_fewest_jobs_within_ten_percent_of_the_best() -> None:
 
 def test_a_time_exactly_ten_percent_off_the_best_is_within_the_knee() -> None:
     assert knee({2: 0.11, 4: 0.10}) == 2
+
+
+def test_the_api_is_the_one_with_fewest_requests_within_ten_percent_of_the_best_time() -> None:
+    assert api_choice({"rest": (0.161, 51), "graphql": (0.103, 2)}) == "graphql"
+    assert api_choice({"rest": (0.100, 51), "graphql": (0.109, 2)}) == "graphql"  # 9% slower
+    assert api_choice({"rest": (0.100, 51), "graphql": (0.150, 2)}) == "rest"
 
 
 def test_the_knee_of_nothing_is_an_error() -> None:
