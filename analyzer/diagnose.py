@@ -35,7 +35,6 @@ class KnobGroup(StrEnum):
     TTL = "ttl"  # CACHE_TTL, API_CACHE_TTL
     PACING = "pacing"  # RATE_LIMIT_REQUESTS_PER_MINUTE, BURST_SIZE
     CACHE = "cache"  # CACHE_BACKEND, GITHUB_API_CACHE_DIR
-    LIMIT = "limit"  # WORKFLOW_ANALYSIS_LIMIT
     API = "api"  # GITHUB_API_MODE: rest, or graphql (batched)
 
 
@@ -273,7 +272,8 @@ def _memory(obs: Observation) -> Finding | None:
         f"{obs.peak_rss_bytes / obs.memory_bytes:.0%} of the machine's memory"
     )
     remedy = "fewer jobs, a smaller WORKFLOW_ANALYSIS_LIMIT (the guide: 25)"
-    return Finding(Issue.MEMORY, evidence, remedy, (KnobGroup.JOBS, KnobGroup.LIMIT))
+    # WORKFLOW_ANALYSIS_LIMIT decides what is analyzed: the remedy names it, no tune sweeps it.
+    return Finding(Issue.MEMORY, evidence, remedy, (KnobGroup.JOBS,))
 
 
 def _quota(obs: Observation) -> str:

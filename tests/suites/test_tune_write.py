@@ -74,3 +74,10 @@ def test_the_summary_gives_the_speedup_and_its_interval() -> None:
         "improved x20.00 [16.67, 25.00]; rate-limit waits 0 -> 0"
     )
     assert validation(Status.UNCHANGED).summary().startswith("no improvement (x20.00")
+
+
+def test_every_knob_a_diagnosis_can_name_is_one_bench_tune_accepts() -> None:
+    from analyzer.diagnose import KnobGroup
+    from harness.cli.tune import TUNABLE
+
+    assert set(KnobGroup) == set(TUNABLE)
