@@ -18,8 +18,9 @@ from analyzer.errors import ConfigError
 DEFAULT_API_URL = "https://api.github.com"
 OUTPUT_FORMATS = ("console", "json", "markdown")
 LOG_LEVELS = ("DEBUG", "INFO", "WARN", "ERROR")
-# How runs' jobs are read: one REST request per run, or GraphQL batches of 100 runs.
-API_MODES = ("rest", "graphql")
+# How runs' jobs are read: one REST request per run, or GraphQL batches of 100 runs; "auto"
+# (the default) reads GraphQL with a token, REST without (GitHub's GraphQL API needs a token).
+API_MODES = ("auto", "rest", "graphql")
 
 
 def default_cache_dir() -> str:
@@ -60,7 +61,7 @@ class Config:
     request_timeout_s: float = 30.0
     output_format: str = "console"
     log_level: str = "INFO"
-    github_api_mode: str = "rest"
+    github_api_mode: str = "auto"
     # Not a knob: names the API in cache keys instead of ``api_url`` (see analyzer.scope).
     api_identity: str = ""
 
@@ -76,6 +77,13 @@ class Config:
         return f"Config(token={'***' if self.token else None}, {shown})"
 
     __str__ = __repr__
+
+    @property
+    def effective_api_mode(self) -> str:
+        """``rest`` or ``graphql``: what ``GITHUB_API_MODE`` means with this token."""
+        if self.github_api_mode == "auto":
+            return "graphql" if self.token else "rest"
+        return self.github_api_mode
 
     def updated(self, **changes: Any) -> Config:
         """A validated copy with ``changes`` applied."""
@@ -329,7 +337,8 @@ KNOBS: dict[str, Knob] = {
             "github_api_mode",
             _lower,
             _choice("GITHUB_API_MODE", API_MODES),
-            "rest (a request per run's jobs) or graphql (jobs of 100 runs per request)",
+            "rest (a request per run's jobs), graphql (jobs of 100 runs per request) or auto "
+            "(graphql with a token, else rest)",
         ),
     )
 }

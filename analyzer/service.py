@@ -170,7 +170,7 @@ def _compute(repo: str, config: Config, client: GitHubClient) -> AnalysisResult:
     )
     aggregator = RepositoryAggregator(repo)
     workers = config.max_parallel_jobs
-    if config.github_api_mode == "graphql":
+    if config.effective_api_mode == "graphql":
         pairs = runs_with_jobs_graphql(client, runs, workers)
     else:
         pairs = runs_with_jobs(client, repo, runs, workers, adaptive=config.adaptive_jobs)

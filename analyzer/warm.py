@@ -47,7 +47,7 @@ def warm_repository(repo: str, config: Config, client: GitHubClient | None = Non
         workers = config.max_parallel_jobs
         pairs = (
             runs_with_jobs_graphql(client, runs, workers)
-            if config.github_api_mode == "graphql"
+            if config.effective_api_mode == "graphql"
             else runs_with_jobs(client, repo, runs, workers)
         )  # the same reads as the analysis's, whichever API it uses
         count = jobs = 0

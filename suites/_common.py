@@ -33,11 +33,13 @@ def analyzer_config(cache_dir: str, **overrides: Any) -> Config:
     """The analyzer's defaults, pointed at the mock, with no client-side throttling.
 
     The toolkit's default of 30 requests a minute would make every benchmark measure the
-    limiter; the rate-limit suite measures it on purpose instead.
+    limiter; the rate-limit suite measures it on purpose instead. The suites measure the REST
+    client (a request per run's jobs) unless they say otherwise: ``batching`` compares the two.
     """
     values: dict[str, Any] = {
         "api_url": mock_url(),
         "token": SUITE_TOKEN,
+        "github_api_mode": "rest",
         "rate_limit_requests_per_minute": 0,
         "cache_backend": "file",
         "github_api_cache_dir": cache_dir,

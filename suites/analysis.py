@@ -105,7 +105,11 @@ class AnalyzeCommand:
             sys.executable, "-m", "harness.cli", "analyze", REPO, "--api-url", mock_url(),
             "--limit", "50", "--format", "json", "--cache", "file",
         ]  # fmt: skip
-        self.env = {"GITHUB_API_CACHE_DIR": self.dir.name, "RATE_LIMIT_REQUESTS_PER_MINUTE": "0"}
+        self.env = {
+            "GITHUB_API_CACHE_DIR": self.dir.name,
+            "RATE_LIMIT_REQUESTS_PER_MINUTE": "0",
+            "GITHUB_API_MODE": "rest",
+        }
         if cache == "warm":
             self._run()
 

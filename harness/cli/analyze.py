@@ -96,7 +96,8 @@ def run_analyze(
     configure_logging(config)
     if options.api_url:
         return AnalyzeOutcome(build_report(repo, config), config, config.api_url)
-    with _mock_for(repo, config.workflow_analysis_limit, config.github_api_mode) as (url, identity):
+    mode = config.updated(token=MOCK_TOKEN).effective_api_mode  # the mock is given a token
+    with _mock_for(repo, config.workflow_analysis_limit, mode) as (url, identity):
         mocked = config.updated(api_url=url, token=MOCK_TOKEN, api_identity=identity)
         return AnalyzeOutcome(build_report(repo, mocked), mocked, f"the mock at {url}")
 
@@ -110,7 +111,9 @@ def _target(options: AnalyzeOptions, separate_process: bool) -> Iterator[tuple[s
     if options.api_url:
         yield repo, config, config.api_url
         return
-    limit, mode = config.workflow_analysis_limit, config.github_api_mode
+    # The mock is given a token, so GITHUB_API_MODE=auto means GraphQL there.
+    mode = config.updated(token=MOCK_TOKEN).effective_api_mode
+    limit = config.workflow_analysis_limit
     with _mock_for(repo, limit, mode, separate_process=separate_process) as (url, identity):
         mocked = config.updated(api_url=url, token=MOCK_TOKEN, api_identity=identity)
         yield repo, mocked, f"the mock at {url}"
@@ -164,7 +167,9 @@ def _graphql_schema() -> None:
     try:
         github_schema()
     except DescriptionUnavailable as exc:
-        raise HarnessFailure(f"analyze: the mock cannot serve GraphQL: {exc}") from None
+        raise HarnessFailure(
+            f"analyze: the mock cannot serve GraphQL ({exc}); or analyze it with --api rest"
+        ) from None
 
 
 @click.command("analyze")
@@ -192,7 +197,8 @@ def _graphql_schema() -> None:
 @click.option(
     "--api",
     type=click.Choice(API_MODES),
-    help="Read jobs per run (rest) or 100 runs per request (graphql) (GITHUB_API_MODE).",
+    help="Read jobs a run per request (rest), 100 runs per request (graphql), or graphql "
+    "with a token and rest without (auto, the default) (GITHUB_API_MODE).",
 )
 @click.option(
     "--diagnose",

@@ -84,6 +84,9 @@ def analysis_config(url: str, runs: int, **changes: Any) -> Config:
         "rate_limit_requests_per_minute": 0,
         "enable_cache": False,
         "api_identity": "bench-tune",
+        # The sweeps tune the REST path (a request per run's jobs, MAX_PARALLEL_JOBS at a time),
+        # which GITHUB_API_MODE=auto would replace by GraphQL batches with this token.
+        "github_api_mode": "rest",
     }
     values.update(changes)
     return Config(**values)

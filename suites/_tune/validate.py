@@ -134,6 +134,7 @@ def _sample(
         github_api_cache_dir=directory,
         workflow_analysis_limit=runs,
         token=f"ghp_benchtune{side}{'0' * 24}",
+        github_api_mode="rest",  # the path the sweeps tuned (see sweeps.analysis_config)
         api_identity=f"bench-tune:{side}:{k}:{time.time_ns()}",  # a cold cache, Redis included
     )
     try:

@@ -32,6 +32,7 @@ def fake() -> Iterator[FakeGitHub]:
 def config() -> Config:
     """Fast settings: no client pacing, tiny backoff, the fake's base URL."""
     return Config(
+        github_api_mode="rest",  # the fake GitHub speaks REST only
         api_url=BASE,
         token=TOKEN,
         rate_limit_requests_per_minute=0,

@@ -33,6 +33,7 @@ def mock(server: MockServer) -> MockServer:
 
 def settings(server: MockServer, **changes: object) -> Config:
     base = Config(
+        github_api_mode="rest",
         api_url=server.base_url,
         token="test-token",
         rate_limit_requests_per_minute=0,

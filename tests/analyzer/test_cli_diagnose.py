@@ -25,6 +25,9 @@ def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         monkeypatch.delenv(name, raising=False)
     directory = tmp_path / "cache"
     monkeypatch.setenv("GITHUB_API_CACHE_DIR", str(directory))
+    # The diagnoses below are read from REST's counters (a request per run's jobs); with the
+    # default, auto, the mock's token would read the jobs of 20 runs in one GraphQL query.
+    monkeypatch.setenv("GITHUB_API_MODE", "rest")
     return directory
 
 

@@ -33,6 +33,16 @@ def test_defaults_are_the_toolkits() -> None:
     assert config.api_url == "https://api.github.com" and config.token is None
 
 
+@pytest.mark.parametrize(
+    ("mode", "token", "effective"),
+    [("auto", "ghp_x", "graphql"), ("auto", None, "rest"), ("rest", "ghp_x", "rest"),
+     ("graphql", "ghp_x", "graphql")],
+)  # fmt: skip
+def test_auto_reads_graphql_with_a_token_and_rest_without(mode, token, effective) -> None:
+    assert load_config(environ={}).github_api_mode == "auto"
+    assert Config(github_api_mode=mode, token=token).effective_api_mode == effective
+
+
 def test_cache_dir_defaults_to_a_ram_disk_where_there_is_one(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -58,7 +68,7 @@ def test_cache_dir_defaults_to_a_ram_disk_where_there_is_one(
         ("LOG_LEVEL", "LOUD", "LOG_LEVEL must be one of DEBUG, INFO, WARN, ERROR"),
         ("GITHUB_API_URL", "ftp://x", "GITHUB_API_URL must be an http:// or https:// URL"),
         ("CACHE_BACKEND", "disk", "CACHE_BACKEND must be one of memory, file, redis"),
-        ("GITHUB_API_MODE", "soap", "GITHUB_API_MODE must be one of rest, graphql, got 'soap'"),
+        ("GITHUB_API_MODE", "soap", "GITHUB_API_MODE must be one of auto, rest, graphql"),
     ],
 )
 def test_a_bad_knob_is_named_with_its_range(env: str, value: str, message: str) -> None:

@@ -52,6 +52,7 @@ def mock(server: MockServer) -> MockServer:
 
 def settings(url: str, **changes: Any) -> Config:
     base = Config(
+        github_api_mode="rest",
         api_url=url,
         token="test-token",
         rate_limit_requests_per_minute=0,

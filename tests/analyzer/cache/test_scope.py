@@ -44,6 +44,7 @@ def backend(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CacheBac
 
 def report(mock: MockServer, backend: CacheBackend, token: str | None) -> tuple[str, bool]:
     config = Config(
+        github_api_mode="rest",
         api_url=mock.base_url,
         token=token,
         rate_limit_requests_per_minute=0,
