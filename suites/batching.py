@@ -8,10 +8,17 @@ time are sampled. With 1 job every request waits its turn; with 8, eight wait to
 
 Measured on the 2-core development machine (shared; ``bench run batching``), GraphQL read 200
 runs with their jobs in 4 requests and 2 points against REST's 202 requests, in 0.40 s against
-5.4 s with 1 job and 0.42 s against 0.89 s with 8; docs/analyzer.md has the whole table.
+5.4 s with 1 job and 0.42 s against 0.89 s with 8; docs/analyzer.md has the whole table, which
+``python -m suites.batching results/RUN.json`` prints from a run's results.
 """
 
 from __future__ import annotations
+
+import json
+import statistics
+import sys
+from pathlib import Path
+from typing import Any
 
 import requests
 
@@ -80,3 +87,36 @@ class RestVsGraphQL:
             return {}
         usage = self.result.api_usage
         return {"requests": int(usage["requests"]), "graphql_points": int(usage["graphql_points"])}
+
+
+def table(results: dict[str, Any]) -> str:
+    """The suite's cases in one Markdown table: requests, points, wall and CPU time (medians)."""
+    lines = [
+        "| runs | API | jobs | requests | points | wall time | CPU time |",
+        "|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for case in results["benchmarks"]:
+        if not case["id"].startswith("batching.") or case["status"] != "ok":
+            continue
+        metrics = {m["name"]: m for m in case["metrics"]}
+        median = {name: _median(metrics[name]) for name in ("requests", "graphql_points")}
+        times = {name: _median(metrics[name]) for name in ("time", "cpu_time")}
+        runs, api, jobs = (case["params"][k] for k in ("runs", "api", "jobs"))
+        lines.append(
+            f"| {runs} | {api} | {jobs} | {median['requests']:.0f} "
+            f"| {median['graphql_points']:.0f} | {_seconds(times['time'])} "
+            f"| {_seconds(times['cpu_time'])} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _median(metric: dict[str, Any]) -> float:
+    return float(statistics.median(s for run in metric["runs"] for s in run["samples"]))
+
+
+def _seconds(value: float) -> str:
+    return f"{value:.2f} s" if value >= 1 else f"{value * 1000:.0f} ms"
+
+
+if __name__ == "__main__":  # python -m suites.batching results/RUN.json
+    sys.stdout.write(table(json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))))
