@@ -14,7 +14,6 @@ Every request goes through :meth:`GitHubClient.get_page`:
 
 from __future__ import annotations
 
-import json
 import logging
 import random
 import threading
@@ -37,7 +36,6 @@ from analyzer.scope import cache_scope
 
 API_VERSION = "2022-11-28"
 MAX_RATE_LIMIT_WAITS = 5  # per request; each one already waited for a reset or retry-after
-_RATE_LIMITED = ("RATE_LIMITED", "RATE_LIMIT")  # GitHub's GraphQL error types for it
 _RETRYABLE = (
     requests.ConnectionError,
     requests.Timeout,
@@ -173,35 +171,10 @@ class GitHubClient:
                 return
             url, query = page.next_url, None
 
-    def post_graphql(self, query: str, variables: dict[str, Any], points: int) -> dict[str, Any]:
-        """The ``data`` of one GraphQL query expected to cost ``points``.
-
-        The client waits for the reset rather than send a query into a points budget that
-        cannot pay for it; a ``RATE_LIMITED`` answer (HTTP 200 on GitHub) waits like a REST 403;
-        any other error in the answer fails the query. Points are counted from the answer's
-        ``rateLimit.cost`` (ask for it), so they are exact.
-        """
-        url = self._absolute(graphql_url(self.config.api_url))
-        body = json.dumps({"query": query, "variables": variables}).encode()
-        limited = 0
-        while True:
-            with self.points.spending(points, "POST /graphql"):
-                response, answer = self._send(url, None, None, body)
-            self.counters.record_event("graphql_requests")
-            errors = answer.get("errors") if isinstance(answer, dict) else None
-            if errors and any(e.get("type") in _RATE_LIMITED for e in errors):
-                limited += 1
-                self._wait_for_rate_limit(response, limited, "POST /graphql", "graphql")
-                continue
-            data = answer.get("data") if isinstance(answer, dict) else None
-            if errors or not isinstance(data, dict):
-                first = (errors or [{}])[0]
-                detail = f"{first.get('type') or 'error'}: {str(first.get('message'))[:200]}"
-                raise ApiError(f"POST /graphql answered {detail}")
-            cost = (data.get("rateLimit") or {}).get("cost")
-            if isinstance(cost, int):
-                self.counters.record_event("graphql_points", cost)
-            return data
+    def post_json(self, url: str, body: bytes) -> tuple[requests.Response, Any]:
+        """One POST of a JSON ``body`` (a GraphQL query; its points are the caller's to reserve)
+        with the retries and pacing of a GET; answers its parsed body."""
+        return self._send(self._absolute(url), None, None, body)
 
     def start_analysis(self) -> None:
         """Give the next analysis a full retry budget (the budget is per analysis)."""
@@ -241,7 +214,7 @@ class GitHubClient:
                 attempt += 1
                 continue
             limited += 1
-            self._wait_for_rate_limit(response, limited, what, resource)
+            self.wait_for_rate_limit(response, limited, what, resource)
 
     def _attempt(
         self,
@@ -293,9 +266,11 @@ class GitHubClient:
         log.info("%s: %s; retry %d in %.2f s", what, failure.detail, attempt + 1, delay)
         self._sleep(delay)
 
-    def _wait_for_rate_limit(
+    def wait_for_rate_limit(
         self, response: requests.Response, count: int, what: str, resource: str = "core"
     ) -> None:
+        """After the ``count``-th rate-limited answer to ``what``: wait ``retry-after``, else for
+        ``resource``'s reset when it is spent, else 60 s doubling; past 5 waits, give up."""
         self.counters.record_event("rate_limited_responses")
         if count > MAX_RATE_LIMIT_WAITS:
             raise RateLimitError(f"{what} is still rate limited after {MAX_RATE_LIMIT_WAITS} waits")
@@ -338,15 +313,6 @@ class GitHubClient:
     def _interruptible_sleep(self, seconds: float) -> None:
         if self._stop.wait(seconds):
             raise AnalysisCancelled("the analysis was cancelled")
-
-
-def graphql_url(api_url: str) -> str:
-    """GitHub's GraphQL endpoint for a REST base URL: ``/graphql`` beside it, or
-    ``/api/graphql`` for a GitHub Enterprise Server's ``/api/v3``."""
-    base = api_url.rstrip("/")
-    if base.endswith("/api/v3"):
-        return f"{base.removesuffix('/v3')}/graphql"
-    return f"{base}/graphql"
 
 
 def _session(config: Config) -> requests.Session:

@@ -30,6 +30,7 @@ from analyzer.cache import CacheLevel, cache_key
 from analyzer.client import GitHubClient
 from analyzer.errors import ApiError
 from analyzer.fetcher import ordered_map
+from analyzer.graphql_client import post_graphql
 from analyzer.scope import cache_scope
 
 Run = dict[str, Any]
@@ -88,7 +89,7 @@ def _batch_jobs(client: GitHubClient, batch: list[Run]) -> list[tuple[Run, list[
 
 def _fetch(client: GitHubClient, runs: list[Run]) -> list[list[Job]]:
     ids = [_node_id(run) for run in runs]
-    data = client.post_graphql(JOBS_OF_RUNS, {"ids": ids}, points_of(len(ids)))
+    data = post_graphql(client, JOBS_OF_RUNS, {"ids": ids}, points_of(len(ids)))
     nodes = data.get("nodes")
     if not isinstance(nodes, list) or len(nodes) != len(runs):
         raise ApiError("POST /graphql: the answer does not hold one node per run asked for")
@@ -104,7 +105,7 @@ def _jobs_of(client: GitHubClient, run: Run, node: Any) -> list[Job]:
     page = connection.get("pageInfo") or {}
     while page.get("hasNextPage"):
         variables = {"suite": suite["id"], "after": page["endCursor"]}
-        more = client.post_graphql(MORE_JOBS, variables, 1).get("node") or {}
+        more = post_graphql(client, MORE_JOBS, variables, 1).get("node") or {}
         connection = more.get("checkRuns") or {}
         checks += connection.get("nodes") or []
         page = connection.get("pageInfo") or {}

@@ -23,8 +23,9 @@ from graphql import (
     parse,
 )
 
+from mockgithub.gql.connection import NotFound
 from mockgithub.gql.limits import LimitExceeded, QueryCost, measure
-from mockgithub.gql.objects import Context, NotFound, Query, RateLimitView
+from mockgithub.gql.objects import Context, Query, RateLimitView
 from mockgithub.gql.rules import validation_errors
 from mockgithub.gql.schema import github_schema
 from mockgithub.payloads import iso

@@ -14,6 +14,7 @@ import requests
 from analyzer import Config, GitHubClient
 from analyzer.cache import LevelledCache, MemoryBackend
 from analyzer.clock import FakeClock
+from analyzer.graphql_client import graphql_url
 from analyzer.output import render
 from analyzer.records import AnalysisResult
 from analyzer.service import analyze_repository
@@ -194,3 +195,16 @@ def recording_with_a_big_run(mock: MockServer, path: Path, jobs: int) -> Path:
     }
     path.write_text(json.dumps(recording))
     return path
+
+
+@pytest.mark.parametrize(
+    ("api_url", "endpoint"),
+    [
+        ("https://api.github.com", "https://api.github.com/graphql"),
+        ("https://api.github.com/", "https://api.github.com/graphql"),
+        ("https://ghe.example.com/api/v3", "https://ghe.example.com/api/graphql"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080/graphql"),
+    ],
+)
+def test_the_graphql_endpoint_sits_beside_the_rest_api(api_url: str, endpoint: str) -> None:
+    assert graphql_url(api_url) == endpoint

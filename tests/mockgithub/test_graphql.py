@@ -233,8 +233,10 @@ def test_points_are_charged_and_reported_in_headers_body_and_rate_limit(serve) -
 
 
 def test_the_cost_follows_githubs_formula(server) -> None:
-    """201 runs of a workflow, 50 check runs of each: 1 + 100 requests -> 1 point; a third
-    nested connection of 100 under 100 x 100 parents: 10,101 requests -> 101 points."""
+    """100 runs of a workflow, 50 check runs of each: 1 + 100 requests -> 1 point; a third
+    nested connection of 20 under 100 x 100 parents: 10,101 requests -> 101 points. The cost
+    assumes full pages: the big query asks for the page after the last run, so it is priced in
+    full but has nothing to execute."""
     workflow = rest(server, f"{API}/actions/workflows")["workflows"][0]["node_id"]
     small = """query($id: ID!) { node(id: $id) { ... on Workflow { runs(first: 100) { nodes {
       checkSuite { checkRuns(first: 50) { nodes { name } } } } } } }
@@ -242,12 +244,16 @@ def test_the_cost_follows_githubs_formula(server) -> None:
     assert post(server, small, {"id": workflow}).json()["data"]["rateLimit"] == {
         "cost": 1, "nodeCount": 100 + 5_000,
     }  # fmt: skip
-    big = """query($id: ID!) { node(id: $id) { ... on Workflow { runs(first: 100) { nodes {
-      workflow { runs(first: 100) { nodes { checkSuite { checkRuns(first: 20) { totalCount } } } } }
-    } } } } rateLimit { cost nodeCount } }"""
-    assert post(server, big, {"id": workflow}).json()["data"]["rateLimit"] == {
-        "cost": 101, "nodeCount": 100 + 10_000 + 200_000,
-    }  # fmt: skip
+    last = """query($id: ID!) { node(id: $id) { ... on Workflow {
+      runs(last: 1) { pageInfo { endCursor } } } } }"""
+    end = post(server, last, {"id": workflow}).json()["data"]["node"]["runs"]["pageInfo"]
+    big = """query($id: ID!, $end: String) { node(id: $id) { ... on Workflow {
+      runs(first: 100, after: $end) { nodes { workflow { runs(first: 100) { nodes {
+        checkSuite { checkRuns(first: 20) { totalCount } } } } } } } } }
+      rateLimit { cost nodeCount } }"""
+    answer = post(server, big, {"id": workflow, "end": end["endCursor"]}).json()["data"]
+    assert answer["node"] == {"runs": {"nodes": []}}
+    assert answer["rateLimit"] == {"cost": 101, "nodeCount": 100 + 10_000 + 200_000}
 
 
 def test_a_query_past_the_node_limit_gets_githubs_error(server) -> None:
