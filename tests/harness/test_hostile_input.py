@@ -336,24 +336,31 @@ def test_the_table_covers_issue_14s_list() -> None:
         assert needle in listed, needle
 
 
+@pytest.mark.parametrize(("api", "requests"), [("rest", 4), ("graphql", 2)])
 def test_cache_entries_of_the_wrong_shape_are_recomputed_by_bench_analyze(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    api: str,
+    requests: int,
 ) -> None:
     """Every entry of a file cache rewritten with a valid header and a value of another shape
-    (the API level once crashed with ``KeyError: 'body'``): the same report, exit 0."""
+    (the API level once crashed with ``KeyError: 'body'``): the same report, exit 0. Through
+    REST: a page of runs and 3 job lists; through GraphQL: the page and one query."""
     for name in ("CACHE_TTL", "GITHUB_TOKEN", "ANALYZER_PROFILE", "OUTPUT_FORMAT"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("GITHUB_API_CACHE_DIR", str(tmp_path / "cache"))
     argv = ["analyze", "octo-org/octo-repo", "--limit", "3", "--format", "json", "--cache", "file"]
+    argv += ["--api", api]
     code, first, _ = invoke(argv, capsys)
     entries = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
-    assert code == 0 and len(entries) >= 5  # report, analysis, a page of runs, 3 job lists
+    assert code == 0 and len(entries) >= 5  # report, analysis, a page of runs, 3 runs' jobs
     for path in entries:
         path.write_bytes(encode_file(CacheEntry({"wrong": "shape"}, time.time()), 10**10))
     code, again, err = invoke(argv, capsys)
     assert code == 0 and "Traceback" not in err
     assert json.loads(again)["runs_analyzed"] == json.loads(first)["runs_analyzed"] == 3
-    assert json.loads(again)["api_usage"]["requests"] == 4  # every entry was a miss
+    assert json.loads(again)["api_usage"]["requests"] == requests  # every entry was a miss
 
 
 @pytest.mark.parametrize("run_id", ["../../../outside", "/tmp/outside", "a/b", "..", "", "x\n"])
