@@ -30,7 +30,7 @@ setup: $(STAMP)
 # schema (the mock serves it).
 assets: $(STAMP)
 	$(BIN)/python -m harness.asv.assets
-	$(BIN)/python -m mockgithub.published
+	$(BIN)/python -c 'from mockgithub.published import fetch; print(fetch())'
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -6,8 +6,8 @@ They are not copied into this repository. Each is a file of an exact npm package
 them) with its SHA-256; :func:`path_of` returns the cached file, fetching it with ``npm pack``
 (:mod:`harness.npmfetch`, the project's one npm fetcher) the first time, and refuses a cached
 file that does not match its pin. The cache is ``$BENCH_GITHUB_SCHEMAS_DIR``, default
-``~/.cache/bench/github-descriptions``; ``make assets`` (``python -m mockgithub.published``)
-fetches both ahead of time.
+``~/.cache/bench/github-descriptions``; ``make assets`` fetches both ahead of time
+(:func:`fetch`).
 
 The mock needs only the SDL, and only when a GraphQL request arrives; the OpenAPI description
 (13 MB) is for the tests that validate every REST response against it.
@@ -75,7 +75,3 @@ def fetch(names: list[str] | None = None) -> Path:
         raise DescriptionUnavailable(
             f"{exc} (run `make assets` where npm can reach its registry)"
         ) from None
-
-
-if __name__ == "__main__":  # `make assets`
-    print(fetch())
