@@ -23,7 +23,7 @@ import harness
 from harness.environment import git_info
 from harness.errors import InputError
 from harness.git import GitError, run_git, try_git
-from harness.job import Job
+from harness.job import Job, counting_jobs
 from harness.lifetime import die_with_parent
 from harness.meta import Against, GitInfo
 from harness.records import RunResult, Side
@@ -32,12 +32,14 @@ from harness.runner import (
     Recorder,
     RunOptions,
     Silent,
+    Step,
     execute,
+    lanes_for,
     new_run_id,
     plan,
     rounds_of,
     run_metadata,
-    started_fixtures,
+    started_lanes,
     worker_setup,
 )
 from harness.suite import CaseRef, import_suites
@@ -148,18 +150,60 @@ def interleave(
     return schedule
 
 
+def duet(
+    base: Recorder,
+    base_rounds: list[list[Job]],
+    current: Recorder,
+    rounds: list[list[Job]],
+) -> list[Step]:
+    """Both sides of each job at the same time, one per lane (core): they live through the same
+    slow stretches of the machine (Bulej et al.'s duet measurement); jobs only the current tree
+    has run alone."""
+    steps: list[Step] = []
+    for jobs, base_jobs in zip(rounds, base_rounds, strict=True):
+        by_key = {job.key: job for job in base_jobs}
+        for job in jobs:
+            twin = by_key.get(job.key)
+            steps.append(((current, job), (base, twin)) if twin else ((current, job),))
+    return steps
+
+
+def counted_pairs(
+    base: Recorder,
+    base_cases: list[CaseRef],
+    current: Recorder,
+    cases: list[CaseRef],
+    width: int,
+) -> list[Step]:
+    """The instruction-counting jobs of both sides, ``width`` at a time: a case's two sides
+    one after the other on the same lane (the same mock server: its port is in the URLs the
+    code hashes, worth up to 0.4% of a count between lanes), other cases on other lanes."""
+    by_id = {job.key: job for job in counting_jobs(base_cases, Side.BASE)}
+    lanes: list[list[tuple[Recorder, Job]]] = [[] for _ in range(width)]
+    for i, job in enumerate(counting_jobs(cases)):
+        lanes[i % width].append((current, job))
+        if job.key in by_id:
+            lanes[i % width].append((base, by_id[job.key]))
+    depth = max((len(lane) for lane in lanes), default=0)
+    return [tuple(lane[k] if k < len(lane) else None for lane in lanes) for k in range(depth)]
+
+
 def run_against(
     options: RunOptions, rev: str, repo: Path, progress: Progress | None = None
 ) -> AgainstRun:
     """Measure REV's and the working tree's suites interleaved on this machine, in one run."""
     cases = plan(options)
     package = import_suites(options.suites_root).__name__
-    with worktree(repo, rev) as (tree, commit), started_fixtures(package) as (fixtures, env):
+    counting = options.instructions
+    with (
+        worktree(repo, rev) as (tree, commit),
+        started_lanes(package, 2 if options.duet else lanes_for(counting)) as lanes,
+    ):
         path_dir = overlay(tree, tree.parent / "path", options.suites_root.name)
         base_cases = plan_in(path_dir, options)
         if not cases and not base_cases and options.shard is None:
             raise InputError("--against: no benchmark to run on either side")
-        meta = run_metadata(options, fixtures, cases)
+        meta = run_metadata(options, lanes[0].fixtures, cases)
         base_id = current_id = new_run_id()
         while current_id == base_id:  # ids have microseconds; two calls can still meet
             current_id = new_run_id()
@@ -173,7 +217,7 @@ def run_against(
         )
         current_meta = replace(meta, against=Against(rev, commit, base_id))
         base_setup = worker_setup(
-            options, package, {**env, "PYTHONPATH": str(path_dir)},
+            options, package, {"PYTHONPATH": str(path_dir)},
             suites_root=path_dir / options.suites_root.name, cwd=path_dir,
         )  # fmt: skip
         base = Recorder(
@@ -182,12 +226,14 @@ def run_against(
         current = Recorder(
             RunResult(current_id, current_meta),
             options.results_dir / f"{current_id}.json",
-            worker_setup(options, package, env),
+            worker_setup(options, package),
         )
-        schedule = interleave(
-            base, rounds_of(base_cases, options, Side.BASE), current, rounds_of(cases, options)
-        )
-        execute([base, current], schedule, fixtures, progress or Silent())
+        base_rounds = rounds_of(base_cases, options, Side.BASE)
+        sides = (base, base_rounds, current, rounds_of(cases, options))
+        schedule: list[Step] = duet(*sides) if options.duet else [(e,) for e in interleave(*sides)]
+        if counting:
+            schedule += counted_pairs(base, base_cases, current, cases, len(lanes))
+        execute([base, current], schedule, lanes, progress or Silent())
         base.finish()
         current.finish()
     return AgainstRun(base.result, current.result, base.path, current.path)

@@ -25,11 +25,12 @@ from harness.runner import (
     Progress,
     Recorder,
     RunOptions,
+    Step,
     execute,
     new_run_id,
     rounds_of,
     run_metadata,
-    started_fixtures,
+    started_lanes,
     worker_setup,
 )
 from harness.suite import import_suites
@@ -64,18 +65,22 @@ def commits_in(repo: Path, spec: str) -> list[str]:
 def run_revision(options: RunOptions, rev: str, repo: Path, progress: Progress) -> RunResult:
     """Run the suites of commit ``rev`` (in a temporary worktree) as one run; save and return it."""
     package = import_suites(options.suites_root).__name__
-    with worktree(repo, rev) as (tree, _), started_fixtures(package) as (fixtures, env):
+    with worktree(repo, rev) as (tree, _), started_lanes(package, 1) as lanes:
         path_dir = overlay(tree, tree.parent / "path", options.suites_root.name)
         cases = plan_in(path_dir, options)
-        meta = replace(run_metadata(options, fixtures, cases), git=GitInfo(**git_info(tree)))
+        meta = replace(
+            run_metadata(options, lanes[0].fixtures, cases), git=GitInfo(**git_info(tree))
+        )
         run_id = new_run_id()
         setup = worker_setup(
-            options, package, {**env, "PYTHONPATH": str(path_dir)},
+            options, package, {"PYTHONPATH": str(path_dir)},
             suites_root=path_dir / options.suites_root.name, cwd=path_dir,
         )  # fmt: skip
         recorder = Recorder(RunResult(run_id, meta), options.results_dir / f"{run_id}.json", setup)
-        schedule = [(recorder, job) for jobs in rounds_of(cases, options) for job in jobs]
-        execute([recorder], schedule, fixtures, progress)
+        schedule: list[Step] = [
+            ((recorder, job),) for jobs in rounds_of(cases, options) for job in jobs
+        ]
+        execute([recorder], schedule, lanes, progress)
         recorder.finish()
     return recorder.result
 

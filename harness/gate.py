@@ -51,7 +51,10 @@ class GatedRun:
 
 
 def _confirm_options(options: RunOptions, ids: list[str]) -> RunOptions:
-    return replace(options, ids=tuple(ids), results_dir=options.results_dir / CONFIRM_DIR)
+    """Re-measuring suspects: their times again; instruction counts do not change."""
+    return replace(
+        options, ids=tuple(ids), results_dir=options.results_dir / CONFIRM_DIR, instructions=False
+    )
 
 
 def _announce_round(progress: Progress, gate: Gate, k: int, ids: list[str]) -> None:

@@ -22,11 +22,21 @@ from typing import IO, Any
 
 import psutil
 
-from harness import codec
+from harness import codec, instructions
 from harness.job import Job, Task
 from harness.lifetime import die_with_parent
 from harness.measure import SampleSettings
-from harness.records import BenchmarkResult, Status
+from harness.records import (
+    BenchmarkResult,
+    Direction,
+    Kind,
+    Metric,
+    ProcessRun,
+    Status,
+)
+
+INSTRUCTIONS = "instructions"  # the metric's name
+VALGRIND_RSS_MB = 300.0  # callgrind's own memory on top of the worker's
 
 
 @dataclass(frozen=True)
@@ -46,7 +56,10 @@ def run_job(job: Job, setup: WorkerSetup) -> list[BenchmarkResult]:
     """Measure ``job`` in a fresh worker process: one result per case, failures included."""
     task = Task(job, str(setup.suites_root.resolve()), setup.package, setup.settings, setup.quick)
     started = time.perf_counter()
-    outcome = _run_worker(task, setup, job.timeout_s, job.max_rss_mb(setup.max_rss_mb))
+    cap = job.max_rss_mb(setup.max_rss_mb)
+    if job.instructions:
+        cap = cap * 2 + VALGRIND_RSS_MB
+    outcome = _run_worker(task, setup, job.timeout_s, cap)
     elapsed = time.perf_counter() - started
     if isinstance(outcome, str):
         return [
@@ -67,25 +80,52 @@ def _run_worker(
         tempfile.TemporaryFile() as task_file,
         tempfile.TemporaryFile() as reply,
         tempfile.TemporaryFile() as stderr,
+        tempfile.TemporaryFile() as counts,
     ):
         task_file.write(json.dumps(task.to_dict()).encode())
         task_file.seek(0)
         command = [sys.executable, "-m", "harness.worker", "-", str(reply.fileno())]
+        env = {**os.environ, **setup.env}
+        fds = [reply.fileno()]
+        if task.job.instructions:
+            command = instructions.command(command, counts.fileno())
+            env["PYTHONHASHSEED"] = instructions.HASH_SEED
+            fds.append(counts.fileno())
         process = subprocess.Popen(
             command,
-            env={**os.environ, **setup.env},
+            env=env,
             cwd=setup.cwd,
             stdin=task_file,
             stdout=subprocess.DEVNULL,
             stderr=stderr,
-            pass_fds=(reply.fileno(),),
+            pass_fds=tuple(fds),
             start_new_session=True,
             preexec_fn=die_with_parent(os.getpid()),
         )
         failure = _supervise(process, timeout_s, max_rss_mb)
         if failure:
             return failure
-        return _reply(reply, stderr, process.returncode, len(task.job.cases))
+        results = _reply(reply, stderr, process.returncode, len(task.job.cases))
+        if task.job.instructions and not isinstance(results, str):
+            return _with_instructions(results, counts, task.job)
+        return results
+
+
+def _with_instructions(
+    results: list[BenchmarkResult], counts: IO[bytes], job: Job
+) -> list[BenchmarkResult] | str:
+    """The counting worker's result with its count as the ``instructions`` metric."""
+    (result,) = results
+    if not result.ok:
+        return results
+    counts.seek(0)
+    try:
+        total = instructions.totals(counts.read().decode(errors="replace"))
+    except ValueError as exc:
+        return f"instructions not counted: {exc}"
+    run = ProcessRun((float(total),), job.round, job.side)
+    metric = Metric(INSTRUCTIONS, "instructions", Direction.LOWER, Kind.DETERMINISTIC, (run,))
+    return [replace(result, metrics=(metric,))]
 
 
 def _reply(

@@ -17,20 +17,24 @@ from harness.suite import BenchKind, CaseRef
 
 MICRO_JOB = "micro"  # the key of the micro batch in a schedule
 MAX_MICRO_TIMEOUT_S = 900.0
+INSTRUCTIONS_SLOWDOWN = 5.0  # a time case's own timeout covers its samples; one counted call
 
 
 @dataclass(frozen=True)
 class Job:
-    """Cases measured by one worker process, in round ``round`` for side ``side``."""
+    """Cases measured by one worker process, in round ``round`` for side ``side``; with
+    ``instructions``, a time case's instruction count under callgrind instead of its times."""
 
     cases: tuple[CaseRef, ...]
     round: int = 0
     side: Side = Side.CURRENT
+    instructions: bool = False
 
     @property
     def key(self) -> str:
         """What pairs a job with its counterpart on the other side of an A/B run."""
-        return MICRO_JOB if self.micro else self.cases[0].id
+        name = MICRO_JOB if self.micro else self.cases[0].id
+        return f"{name} instructions" if self.instructions else name
 
     @property
     def micro(self) -> bool:
@@ -39,6 +43,8 @@ class Job:
     @property
     def timeout_s(self) -> float:
         total = sum(c.attrs.timeout_s for c in self.cases)
+        if self.instructions:  # counted code runs ~50× slower than native
+            return total * INSTRUCTIONS_SLOWDOWN
         return min(total, MAX_MICRO_TIMEOUT_S) if self.micro else total
 
     def max_rss_mb(self, default: float) -> float:
@@ -51,6 +57,16 @@ def jobs_of(cases: Iterable[CaseRef], round_: int = 0, side: Side = Side.CURRENT
     jobs = [Job((c,), round_, side) for c in cases if c.kind is not BenchKind.MICRO]
     micro = tuple(c for c in cases if c.kind is BenchKind.MICRO)
     return jobs + ([Job(micro, round_, side)] if micro else [])
+
+
+def counting_jobs(cases: Iterable[CaseRef], side: Side = Side.CURRENT) -> list[Job]:
+    """One instruction-counting job per time case that allows it (micro cases run under
+    pytest-benchmark's own loop and are not counted)."""
+    return [
+        Job((c,), 0, side, instructions=True)
+        for c in cases
+        if c.kind is BenchKind.TIME and c.attrs.instructions
+    ]
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,7 @@ class Task:
             "cases": [c.to_dict() for c in self.job.cases],
             "round": self.job.round,
             "side": self.job.side.value,
+            "instructions": self.job.instructions,
             "suites_root": self.suites_root,
             "package": self.package,
             "settings": asdict(self.settings),
@@ -80,6 +97,7 @@ class Task:
             tuple(CaseRef.from_dict(c) for c in data["cases"]),
             int(data["round"]),
             Side(data["side"]),
+            bool(data["instructions"]),
         )
         settings = SampleSettings(**data["settings"])
         return cls(job, data["suites_root"], data["package"], settings, bool(data["quick"]))

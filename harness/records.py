@@ -39,6 +39,7 @@ class Kind(StrEnum):
 
     SAMPLED = "sampled"  # noisy: judged statistically
     EXACT = "exact"  # counters: any change in the bad direction counts
+    DETERMINISTIC = "deterministic"  # instructions: the ratio itself, past a small tolerance
 
 
 class Direction(StrEnum):
@@ -139,15 +140,20 @@ class BenchmarkResult:
         """This result with the runs of ``more`` (further worker processes) appended.
 
         A failure or skip on either side wins: a benchmark that failed in one of its processes
-        is failed. Metrics only ``more`` has are dropped (the first process decides the set).
-        ``shift_rounds`` renumbers the rounds of ``more`` (pooled confirmation rounds).
+        is failed. Metrics only ``more`` has (instructions, counted by a process of their own)
+        are added. ``shift_rounds`` renumbers the rounds of ``more`` (pooled confirmation).
         """
         if not self.ok:
             return self
         if not more.ok:
             return replace(more, duration_s=self.duration_s + more.duration_s)
         metrics = tuple(_joined(m, more.metric(m.name), shift_rounds) for m in self.metrics)
-        return replace(self, metrics=metrics, duration_s=self.duration_s + more.duration_s)
+        added = tuple(
+            replace(m, runs=tuple(r.shifted(shift_rounds) for r in m.runs))
+            for m in more.metrics
+            if self.metric(m.name) is None
+        )
+        return replace(self, metrics=metrics + added, duration_s=self.duration_s + more.duration_s)
 
     def rounds(self) -> int:
         """One past the highest round of any run (0 when nothing was measured)."""

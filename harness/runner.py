@@ -10,9 +10,11 @@ over the run.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,7 +25,7 @@ from harness.environment import git_info, machine_info, package_versions, python
 from harness.errors import HarnessFailure, InputError, RunInterrupted
 from harness.fixtures import RunFixture, load_fixtures
 from harness.isolation import WorkerSetup, run_job
-from harness.job import Job, jobs_of
+from harness.job import Job, counting_jobs, jobs_of
 from harness.measure import SampleSettings
 from harness.meta import GitInfo, MachineInfo, PythonInfo, RunMeta
 from harness.micro import MICRO, collect
@@ -50,6 +52,8 @@ class RunOptions:
     ids: tuple[str, ...] = ()  # only these case ids (re-measuring suspects)
     command: tuple[str, ...] = ()
     processes: int = 1  # worker processes per case, each taking settings.samples samples
+    instructions: bool = False  # also count each time case's instructions under callgrind
+    duet: bool = False  # --against: both sides of a job at the same time, one per core
     first_round: int = 0  # the round number of the first process (confirmation continues)
 
 
@@ -91,6 +95,10 @@ class Recorder:
         """Record finished cases, or more worker processes of cases already recorded."""
         for outcome in outcomes:
             self.result = self.result.with_outcome(outcome)
+        save(self.result, self.path)
+
+    def warn(self, warning: str) -> None:
+        self.result = self.result.with_meta(warnings=(*self.result.meta.warnings, warning))
         save(self.result, self.path)
 
     def given_up(self, case_id: str) -> BenchmarkResult | None:
@@ -173,23 +181,56 @@ def _started(fixture: RunFixture) -> dict[str, str]:
         ) from None
 
 
+@dataclass(frozen=True)
+class Lane:
+    """One set of the run's fixtures (its own mock server, its own Redis) and the environment
+    that points workers at them. Jobs that run at the same time each get a lane of their own,
+    so that one never reconfigures or resets the service another is using."""
+
+    fixtures: list[RunFixture]
+    env: dict[str, str]
+
+
+# Jobs run at the same time: entry k on lane k; None leaves a lane idle for the step.
+Step = tuple[tuple["Recorder", Job] | None, ...]
+
+
+@contextmanager
+def started_lanes(package: str, count: int) -> Iterator[list[Lane]]:
+    """``count`` lanes of fixtures, started for the run and stopped after it."""
+    with ExitStack() as stack:
+        yield [Lane(*stack.enter_context(started_fixtures(package))) for _ in range(count)]
+
+
+def lanes_for(counting: bool) -> int:
+    """Two lanes where instructions are counted on a machine with two cores or more: counts do
+    not depend on what runs beside them, so two counting workers can share the machine."""
+    return 2 if counting and (os.cpu_count() or 1) >= 2 else 1
+
+
+def in_steps(entries: list[tuple[Recorder, Job]], width: int) -> list[Step]:
+    """Consecutive entries grouped ``width`` at a time (the last group may be smaller)."""
+    return [tuple(entries[i : i + width]) for i in range(0, len(entries), width)]
+
+
 def execute(
     recorders: list[Recorder],
-    schedule: list[tuple[Recorder, Job]],
-    fixtures: list[RunFixture],
+    schedule: list[Step],
+    lanes: list[Lane],
     progress: Progress,
 ) -> None:
-    """Measure each (recorder, job) in order, resetting the fixtures before every job.
+    """Measure each step in order (its jobs at the same time, one per lane), resetting a lane's
+    fixtures before each job on it.
 
     A case may appear in several jobs (one per worker process); once one of its processes
     failed or was skipped, its later ones are not run. Ctrl-C keeps what finished: every
     recorder's file is marked interrupted. The caller marks the recorders finished once it has
     nothing more to add.
     """
-    progress.started(sum(len(job.cases) for _, job in schedule))
+    progress.started(sum(len(e[1].cases) for step in schedule for e in step if e is not None))
     try:
-        for recorder, job in schedule:
-            _execute_one(recorder, job, fixtures, progress)
+        for step in schedule:
+            _execute_step(step, lanes, progress)
     except KeyboardInterrupt:
         kept = []
         for recorder in recorders:
@@ -198,9 +239,27 @@ def execute(
         raise RunInterrupted(f"interrupted: kept {'; '.join(kept)}") from None
 
 
-def _execute_one(
-    recorder: Recorder, job: Job, fixtures: list[RunFixture], progress: Progress
-) -> None:
+def _execute_step(step: Step, lanes: list[Lane], progress: Progress) -> None:
+    """Run the step's jobs, each on its lane; record them in the step's order."""
+    work = []
+    for entry, lane in zip(step, lanes, strict=False):
+        if entry is None:
+            continue
+        recorder, job = entry
+        todo = _todo(recorder, job, progress)
+        if todo:
+            work.append((recorder, replace(job, cases=tuple(todo)), lane))
+    if len(work) > 1:
+        with ThreadPoolExecutor(max_workers=len(work)) as pool:
+            results = list(pool.map(lambda item: _measure(*item), work))
+    else:
+        results = [_measure(*item) for item in work]
+    for (recorder, job, _), outcomes in zip(work, results, strict=True):
+        _record(recorder, job, outcomes, progress)
+
+
+def _todo(recorder: Recorder, job: Job, progress: Progress) -> list[CaseRef]:
+    """The job's cases still to measure; those given up are reported as they stand."""
     todo = []
     for case in job.cases:
         progress.case_started(case)
@@ -209,13 +268,27 @@ def _execute_one(
             progress.case_finished(case, known)
         else:
             todo.append(case)
-    if not todo:
-        return
-    for fixture in fixtures:
+    return todo
+
+
+def _measure(recorder: Recorder, job: Job, lane: Lane) -> list[BenchmarkResult]:
+    for fixture in lane.fixtures:
         fixture.reset()
-    outcomes = run_job(replace(job, cases=tuple(todo)), recorder.setup)
+    setup = replace(recorder.setup, env={**lane.env, **recorder.setup.env})
+    return run_job(job, setup)
+
+
+def _record(
+    recorder: Recorder, job: Job, outcomes: list[BenchmarkResult], progress: Progress
+) -> None:
+    if job.instructions:
+        # Counting is an extra: a case too slow or too big under valgrind keeps its times.
+        for failed in (o for o in outcomes if not o.ok):
+            recorder.warn(f"instructions of {failed.id} not counted: {failed.error}")
+        outcomes = [o for o in outcomes if o.ok]
     recorder.add(outcomes)
-    for case, outcome in zip(todo, outcomes, strict=True):
+    for outcome in outcomes:
+        case = next(c for c in job.cases if c.id == outcome.id)
         progress.case_finished(case, outcome)
 
 
@@ -233,13 +306,17 @@ def run(options: RunOptions, progress: Progress | None = None) -> tuple[RunResul
     if not cases and options.shard is None:  # a shard of a small suite may well be empty
         raise InputError(nothing_planned(options))
     package = import_suites(options.suites_root).__name__
-    with started_fixtures(package) as (fixtures, env):
-        setup = worker_setup(options, package, env)
+    counting = counting_jobs(cases) if options.instructions else []
+    with started_lanes(package, lanes_for(bool(counting))) as lanes:
+        setup = worker_setup(options, package)
         run_id = new_run_id()
-        meta = run_metadata(options, fixtures, cases)
+        meta = run_metadata(options, lanes[0].fixtures, cases)
         recorder = Recorder(RunResult(run_id, meta), options.results_dir / f"{run_id}.json", setup)
-        schedule = [(recorder, job) for jobs in rounds_of(cases, options) for job in jobs]
-        execute([recorder], schedule, fixtures, progress or Silent())
+        timed: list[Step] = [
+            ((recorder, job),) for jobs in rounds_of(cases, options) for job in jobs
+        ]
+        counted = in_steps([(recorder, job) for job in counting], len(lanes))
+        execute([recorder], timed + counted, lanes, progress or Silent())
     recorder.finish()
     return recorder.result, recorder.path
 
@@ -247,15 +324,15 @@ def run(options: RunOptions, progress: Progress | None = None) -> tuple[RunResul
 def worker_setup(
     options: RunOptions,
     package: str,
-    env: dict[str, str],
+    env: dict[str, str] | None = None,
     suites_root: Path | None = None,
     cwd: Path | None = None,
 ) -> WorkerSetup:
-    """How workers of this run start: the run's settings, the fixtures' environment, and for
-    another revision's side its suites and working directory."""
+    """How workers of this run start: the run's settings, and for another revision's side its
+    suites, working directory and environment (the lane adds its fixtures' environment)."""
     return WorkerSetup(
         suites_root or options.suites_root, package, options.settings, options.max_rss_mb,
-        env, cwd, options.quick,
+        env or {}, cwd, options.quick,
     )  # fmt: skip
 
 

@@ -10,7 +10,12 @@ bench's extras, attributes that asv ignores:
 ``direction`` (``"lower"`` or ``"higher"`` is better, default lower), ``thresholds``
 (metric name to a fraction, e.g. ``{"time": 0.3}``), ``quick_params`` (param name to the values
 ``--quick`` runs), ``max_rss_mb`` (the worker's memory cap), ``exact`` (a track value is an exact
-count) and a ``counters()`` method returning exact counters of the latest call.
+count), ``instructions = False`` (a time benchmark whose instruction count means nothing, e.g.
+one that waits on a child process), ``metric_units``/``metric_directions`` (tables for the
+observed counters) and a ``counters()`` method returning exact counters of the latest call.
+
+Every attribute is read here, once, into :class:`Attributes`; the worker and the verdicts use
+that record and never read the suite's classes again.
 """
 
 from __future__ import annotations
@@ -75,6 +80,7 @@ class Attributes:
     max_rss_mb: float | None = None
     metric_units: Mapping[str, str] = field(default_factory=dict)
     metric_directions: Mapping[str, Direction] = field(default_factory=dict)
+    instructions: bool = True  # time_ benchmarks: count instructions when the run does
     ignored: tuple[str, ...] = ()  # asv attributes set but not honoured
 
     def to_dict(self) -> dict[str, Any]:
@@ -236,6 +242,7 @@ def attributes(name: str, func: Any, owner: Any) -> Attributes:
             metric_directions={
                 str(k): Direction(v) for k, v in (get("metric_directions") or {}).items()
             },
+            instructions=bool(get("instructions", True)),
             ignored=tuple(a for a in IGNORED if get(a) is not None),
         )
     except (TypeError, ValueError) as exc:

@@ -129,11 +129,31 @@ class Measured:
 def measure(case: CaseRef, task: Task) -> Measured:
     """Run ``case`` as its kind says; its metrics' samples and, for peakmem, the timeline."""
     bound = bind(case, Path(task.suites_root))
+    if task.job.instructions:
+        return _counted(case, bound)
     gather = SampleCounters(bound, load_fixtures(task.package), dict(os.environ))
     settings = case_settings(case, task.settings)
     if case.kind is BenchKind.TIME:
         return _timed(case, bound, gather, settings)
     return _valued(case, bound, gather, settings)
+
+
+WARM_CALLS = 2  # calls before the counted one, as the timed path warms up before sampling
+
+
+def _counted(case: CaseRef, bound: Bound) -> Measured:
+    """One call of a time benchmark with callgrind counting (this worker runs under it); the
+    parent reads the count. Set up as for timing: with ``number = 1`` the call is cold (setup
+    right before it), otherwise it follows warm-up calls."""
+    from harness.instructions import counted
+
+    bound.setup()
+    if case.attrs.number != 1:
+        for _ in range(WARM_CALLS):
+            bound.func()
+    counted(bound.func)
+    bound.teardown()
+    return Measured([])
 
 
 def _timed(

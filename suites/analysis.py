@@ -98,6 +98,7 @@ class AnalyzeCommand:
     number = 1
     repeat = 5
     timeout = 180
+    instructions = False  # the analysis runs in a child process, which callgrind does not see
 
     def setup(self, cache: str) -> None:
         self.dir = cache_dir()

@@ -40,6 +40,9 @@ class ClientAgainstServer:
     number = 1
     repeat = 2
     timeout = 120
+    # Paced by the clock: under callgrind's slowdown it sends another number of requests, so
+    # its instruction count is not a property of the code (measured: 4% and 90% apart).
+    instructions = False
     metric_units = {"throughput_rpm": "req/min", "efficiency": "ratio", "wait_s": "s"}
     metric_directions = {"throughput_rpm": "higher", "efficiency": "higher"}
 

@@ -23,6 +23,7 @@ class Service(StrEnum):
     CHROMIUM = "chromium"
     ASSETS = "assets"  # asv's page scripts, fetched by `make assets`
     DESCRIPTIONS = "descriptions"  # GitHub's OpenAPI description and GraphQL schema (npm)
+    VALGRIND = "valgrind"  # instruction counts
 
     @property
     def variable(self) -> str:

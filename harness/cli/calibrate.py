@@ -17,6 +17,7 @@ from harness.cli.output import show
 from harness.compare import Policy
 from harness.errors import EXIT_OK
 from harness.gate import DEFAULT_CONFIRM_ROUNDS
+from harness.gates import ModeRow, modes
 from harness.history import load_runs
 from harness.measure import SampleSettings
 from harness.records import RunResult
@@ -78,6 +79,36 @@ def per_benchmark(result: Calibration, noise: dict[str, float]) -> Table:
     return grid
 
 
+def gates_table(rows: list[ModeRow]) -> Table:
+    """Each gating mode: whole gate runs exiting 1 on the same code and on real changes."""
+    changes = sorted({name for row in rows for name in row.changes})
+    grid = Table(title="gating modes: gate runs that exit 1 (a regression)", title_justify="left")
+    grid.add_column("mode")
+    grid.add_column("same code: false alarms", justify="right")
+    for name in changes:
+        grid.add_column(f"{name}: caught", justify="right")
+    grid.add_column("wall per run", justify="right")
+    for row in rows:
+        cells = [_rate(row.changes[n].fails, "lower") if n in row.changes else "—" for n in changes]
+        wall = f"{row.wall_s:.0f} s" if row.wall_s else "—"
+        grid.add_row(row.mode, _rate(row.same.fails, "upper"), *cells, wall)
+    return grid
+
+
+def named_table(rows: list[ModeRow]) -> Table:
+    """Which benchmarks each mode named, and how often (false alarms included)."""
+    grid = Table(title="benchmarks named regressed (times)", title_justify="left")
+    grid.add_column("mode")
+    grid.add_column("runs of")
+    grid.add_column("named", overflow="fold")
+    for row in rows:
+        for label, rate in (("same code", row.same), *row.changes.items()):
+            top = sorted(rate.named.items(), key=lambda kv: -kv[1])[:4]
+            named = ", ".join(f"{bench_id} ×{count}" for bench_id, count in top) or "—"
+            grid.add_row(row.mode, label, named)
+    return grid
+
+
 def _measure(count: int, options: RunOptions) -> list[RunResult]:
     runs = []
     for index in range(count):
@@ -117,7 +148,7 @@ def _measure(count: int, options: RunOptions) -> list[RunResult]:
     help="Keep the measured runs in this directory.",
 )
 @click.option(
-    "--slowdown", type=FRACTION, default=0.2, show_default="20%", help="Injected slowdown for A/B."
+    "--slowdown", type=FRACTION, default=0.3, show_default="30%", help="Injected slowdown for A/B."
 )
 @click.option(
     "--rounds",
@@ -147,6 +178,16 @@ def _measure(count: int, options: RunOptions) -> list[RunResult]:
         "for 5 per side)."
     ),
 )
+@click.option(
+    "--gates",
+    "gates_dir",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help=(
+        "Instead: judge the kept runs calibration/measure.sh wrote to this directory as CI "
+        "would, every gating mode (--compare with baselines of 1 and 5 processes, with and "
+        "without instructions, --against) on the same code and on real code changes."
+    ),
+)
 @policy_options
 def calibrate_command(
     pattern: str | None,
@@ -162,6 +203,7 @@ def calibrate_command(
     both_sides: bool,
     max_pairs: int,
     split: int,
+    gates_dir: Path | None,
     policy: Policy,
 ) -> int:
     """Measure verdict quality: A/A false alarms and detection of an injected slowdown.
@@ -176,6 +218,10 @@ def calibrate_command(
         --both-sides --keep DIR -b REGEX
       bench calibrate --from DIR --split 8 --both-sides --rounds 2   # judge again, varied
     """
+    if gates_dir is not None:
+        rows = modes(gates_dir, policy, rounds)
+        show(Group(gates_table(rows), named_table(rows)))
+        return EXIT_OK
     if keep is not None:
         writable_dir(keep, "--keep")
     if from_dir is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -31,6 +32,7 @@ from harness.compare.processes import DEFAULT_MIN_PROCESSES
 from harness.errors import EXIT_FAILURE, EXIT_OK, InputError
 from harness.format import run_table
 from harness.gate import DEFAULT_CONFIRM_ROUNDS, Gate, gated_run
+from harness.instructions import unavailable_reason
 from harness.measure import SampleSettings
 from harness.records import Status
 from harness.report import FORMATS
@@ -38,7 +40,12 @@ from harness.runner import DEFAULT_MAX_RSS_MB, RunOptions
 from harness.scratch import run_scratch
 from harness.shard import parse_shard
 
-AGAINST_PROCESSES = DEFAULT_MIN_PROCESSES  # per side: the fewest that judge times per process
+# A stored baseline is measured in enough worker processes that later runs of one process are
+# judged against its spread; --against starts with one per side and re-measures only what is
+# undecided (confirmation), so a benchmark's processes reach 5 per side where it matters
+# (docs/verdicts.md, "Gating modes compared").
+BASELINE_PROCESSES = DEFAULT_MIN_PROCESSES
+AGAINST_PROCESSES = 1
 QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup_s=0.02)
 
 
@@ -53,8 +60,26 @@ QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup
     "--processes",
     type=click.IntRange(1, 100),
     default=None,
-    show_default="1; 5 with --against",
+    show_default="1; 5 with --save-baseline",
     help=PROCESSES_HELP,
+)
+@click.option(
+    "--duet/--no-duet",
+    default=None,
+    show_default="on with --against where there are 2 cores or more",
+    help=(
+        "With --against: run both sides of each benchmark at the same time, one per core, "
+        "each with its own mock server (they live through the same slow stretches)."
+    ),
+)
+@click.option(
+    "--instructions/--no-instructions",
+    default=None,
+    show_default="on with --compare, --against and --save-baseline where valgrind is installed",
+    help=(
+        "Also count each time benchmark's instructions under valgrind (one extra worker per "
+        "benchmark): a CPU metric that does not depend on the machine's speed."
+    ),
 )
 @suites_dir_option
 @results_dir_option
@@ -127,6 +152,8 @@ def run_command(
     quick: bool,
     samples: int | None,
     processes: int | None,
+    duet: bool | None,
+    instructions: bool | None,
     suites_dir: Path,
     results_dir: Path,
     shard_text: str | None,
@@ -152,9 +179,9 @@ def run_command(
     \b
     Gating a merge:
       bench run --compare main        judge against baselines/main.json (exact counters too)
-      bench run --against origin/main run that revision's suites too, interleaved, and judge
-                                      (the recommended mode for times: 5 worker processes
-                                      per side and benchmark, undecided ones re-measured)
+      bench run --against origin/main run that revision's suites too, side by side on this
+                                      machine, and judge (times: undecided ones re-measured
+                                      until 5 worker processes per side settle them)
 
     \b
     Backfilling the history (asv's graphs, bench publish):
@@ -179,7 +206,9 @@ def run_command(
         max_rss_mb=max_rss_mb,
         shard=parse_shard(shard_text) if shard_text else None,
         command=tuple(sys.argv),
-        processes=processes or (AGAINST_PROCESSES if against else 1),
+        processes=processes or _processes(against, baseline_name),
+        instructions=counting(instructions, bool(compare or against or baseline_name)),
+        duet=against is not None and (duet if duet is not None else (os.cpu_count() or 1) >= 2),
     )
     if commits:
         return backfill_command(options, commits, compare, against, baseline_name)
@@ -208,6 +237,22 @@ def run_command(
         report = ReportOptions(fmt=fmt, output=output, results_dir=results_dir, fail_on=fail_on)
         code = max(code, emit(done.comparison, report))
     return code
+
+
+def _processes(against: str | None, baseline_name: str | None) -> int:
+    if baseline_name:
+        return BASELINE_PROCESSES
+    return AGAINST_PROCESSES if against else 1
+
+
+def counting(asked: bool | None, gating: bool) -> bool:
+    """Whether to count instructions: as asked, else in gating runs where valgrind is."""
+    reason = unavailable_reason()
+    if asked and reason:
+        raise InputError(f"--instructions: cannot count instructions here: {reason}")
+    if asked is None and gating and reason:
+        click.echo(f"note: instructions not counted: {reason}", err=True)
+    return bool(asked if asked is not None else gating) and reason is None
 
 
 def backfill_command(

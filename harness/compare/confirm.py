@@ -29,7 +29,10 @@ def to_confirm(comparison: Comparison) -> list[str]:
     ids = [
         v.benchmark
         for v in comparison.verdicts
-        if v.kind is Kind.SAMPLED and v.status in CONFIRMED and not v.env_guarded
+        if v.kind is Kind.SAMPLED
+        and v.status in CONFIRMED
+        and not v.env_guarded
+        and v.capped is None
     ]
     return list(dict.fromkeys(ids))
 

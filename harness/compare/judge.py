@@ -5,14 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import replace
 
+import numpy as np
+
 from harness.compare.environment import env_mismatches
 from harness.compare.model import Comparison, Status, Verdict
 from harness.compare.policy import Policy
-from harness.compare.processes import Level
-from harness.compare.rules import judge_metric
-from harness.records import BenchmarkResult, Kind, RunResult
+from harness.compare.processes import DEFAULT_MIN_PROCESSES, Level
+from harness.compare.rules import CPU_BOUND, Context, judge_metric
+from harness.records import BenchmarkResult, Kind, Metric, RunResult
 
-GUARDED_STATUSES = (Status.REGRESSED, Status.IMPROVED)
+GUARDED_STATUSES = (Status.REGRESSED, Status.IMPROVED, Status.WORSE, Status.BETTER)
 
 
 def judge(
@@ -38,6 +40,7 @@ def judge(
     ]
     verdicts = list(_all_verdicts(baseline, current, policy, pooled))
     warnings += _single_process_warning(verdicts, policy) + _unselected_warning(baseline, current)
+    warnings += _uncounted_warning(baseline, current)
     if guard:
         verdicts = [_guarded(v) for v in verdicts]
     return Comparison(
@@ -57,6 +60,22 @@ def _single_process_warning(verdicts: list[Verdict], policy: Policy) -> list[str
     ]
 
 
+def _uncounted_warning(baseline: RunResult, current: RunResult) -> list[str]:
+    counted = [
+        b.id for b in baseline.benchmarks if any(m.kind is Kind.DETERMINISTIC for m in b.metrics)
+    ]
+    after = {b.id: b for b in current.benchmarks}
+    lost = [
+        i for i in counted if i in after and after[i].ok and after[i].metric("instructions") is None
+    ]
+    if not lost:
+        return []
+    return [
+        f"{len(lost)} benchmark(s) with instruction counts in the baseline were not counted in "
+        "this run (valgrind not installed, or --no-instructions): their CPU work is not judged"
+    ]
+
+
 def _incomplete(baseline: RunResult, current: RunResult) -> list[tuple[str, RunResult]]:
     return [(n, r) for n, r in (("baseline", baseline), ("current", current)) if not r.complete]
 
@@ -71,7 +90,8 @@ def _all_verdicts(
     after = {b.id: b for b in current.benchmarks}
     for bench_id, cur in after.items():
         runs = pooled.get(bench_id, (1, 1))
-        yield from _benchmark_verdicts(before.get(bench_id), cur, policy, runs)
+        context = _context(baseline, current, cur)
+        yield from _benchmark_verdicts(before.get(bench_id), cur, policy, runs, context)
     planned = set(current.meta.planned_ids)
     for bench_id in current.meta.planned_ids:
         if bench_id not in after:  # the run was interrupted, or a worker never answered
@@ -94,11 +114,38 @@ def _unselected_warning(baseline: RunResult, current: RunResult) -> list[str]:
     return [f"{len(left)} benchmark(s) of the baseline not selected in this run: not judged"]
 
 
+def _context(baseline: RunResult, current: RunResult, bench: BenchmarkResult) -> Context:
+    """How this benchmark's two sides were measured, and what would settle a doubt."""
+    interleaved = baseline.meta.role == "base" and current.meta.against is not None
+    time, cpu = bench.metric("time"), bench.metric("cpu_time")
+    cpu_bound = (
+        time is None  # a micro benchmark's time: pure CPU work
+        or (cpu is not None and _median(cpu) >= CPU_BOUND * _median(time))
+    )
+    if interleaved:
+        settle = f"measure more worker processes per side (--processes {DEFAULT_MIN_PROCESSES})"
+    else:
+        commit = (baseline.meta.commit or "")[:12] or "<the baseline's revision>"
+        settle = f"bench run --against {commit}"
+    counted = bench.metric("instructions") is not None and _counted(baseline, bench.id)
+    return Context(interleaved=interleaved, cpu_bound=cpu_bound, counted=counted, settle=settle)
+
+
+def _counted(run: RunResult, bench_id: str) -> bool:
+    found = run.benchmark(bench_id)
+    return found is not None and found.metric("instructions") is not None
+
+
+def _median(metric: Metric) -> float:
+    return float(np.median(metric.samples)) if metric.samples else 0.0
+
+
 def _benchmark_verdicts(
     base: BenchmarkResult | None,
     cur: BenchmarkResult,
     policy: Policy,
     runs: tuple[int, int],
+    context: Context,
 ) -> Iterator[Verdict]:
     if not cur.ok:
         yield Verdict(cur.id, None, Status.FAILED, cur.error or "failed")
@@ -110,11 +157,15 @@ def _benchmark_verdicts(
         why = f"benchmark version changed ({base.version!r} → {cur.version!r})"
         yield Verdict(cur.id, None, Status.NEW, why)
     else:
-        yield from _metric_verdicts(base, cur, policy, runs)
+        yield from _metric_verdicts(base, cur, policy, runs, context)
 
 
 def _metric_verdicts(
-    base: BenchmarkResult, cur: BenchmarkResult, policy: Policy, runs: tuple[int, int]
+    base: BenchmarkResult,
+    cur: BenchmarkResult,
+    policy: Policy,
+    runs: tuple[int, int],
+    context: Context,
 ) -> Iterator[Verdict]:
     for metric in cur.metrics:
         old = base.metric(metric.name)
@@ -123,10 +174,13 @@ def _metric_verdicts(
         elif not metric.samples:
             yield Verdict(cur.id, metric.name, Status.MISSING, "no samples", metric.kind)
         else:
-            threshold = policy.threshold_for(cur.id, cur.name, metric.name)
-            yield judge_metric(cur.id, old, metric, threshold, policy, runs)
+            exact = metric.kind is Kind.EXACT
+            threshold = policy.threshold_for(cur.id, cur.name, metric.name, exact)
+            yield judge_metric(cur.id, old, metric, threshold, policy, runs, context)
     for old in base.metrics:
-        if cur.metric(old.name) is None:
+        # Instructions are counted only where valgrind is: a run without them is not missing
+        # anything it measured (the comparison warns once).
+        if cur.metric(old.name) is None and old.kind is not Kind.DETERMINISTIC:
             yield Verdict(cur.id, old.name, Status.MISSING, "not in the current run", old.kind)
 
 

@@ -30,11 +30,13 @@ class Status(StrEnum):
     """What a comparison concluded about one metric (or a whole benchmark)."""
 
     FAILED = "failed"
-    REGRESSED = "regressed"
-    UNCERTAIN = "uncertain"
+    REGRESSED = "regressed"  # worse past the threshold, and real: fails the gate
+    UNCERTAIN = "uncertain"  # the data cannot tell yet whether it is past the threshold
+    WORSE = "worse"  # really worse, but by less than the threshold: shown, never failing
     MISSING = "missing"
     NEW = "new"
-    IMPROVED = "improved"
+    IMPROVED = "improved"  # better past the threshold, and real
+    BETTER = "better"  # really better, by less than the threshold
     UNCHANGED = "unchanged"
 
     @property
@@ -68,6 +70,8 @@ class Verdict:
     threshold: float | None = None
     env_guarded: bool = False
     level: Level = Level.SAMPLES
+    # Why measuring again cannot settle this verdict (it is capped by design), or None.
+    capped: str | None = None
 
 
 @dataclass(frozen=True)

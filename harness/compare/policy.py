@@ -9,6 +9,7 @@ from harness.compare.processes import DEFAULT_MIN_PROCESSES, Statistic
 from harness.errors import InputError
 
 DEFAULT_THRESHOLD = 0.20
+DEFAULT_INSTRUCTION_TOLERANCE = 0.01
 DEFAULT_ALPHA = 0.01
 ALL_METRICS = "*"
 
@@ -36,6 +37,11 @@ class Policy:
     # Judge sampled metrics on one value per worker process once both sides have this many.
     min_processes: int = DEFAULT_MIN_PROCESSES
     process_statistic: Statistic = Statistic.BEST
+    # Exact counters: any change counts unless a threshold is set for the metric itself.
+    exact_threshold: float = 0.0
+    # Instruction counts within this fraction of each other are equal (measured spread of one
+    # case's count over 10 processes; docs/verdicts.md).
+    instruction_tolerance: float = DEFAULT_INSTRUCTION_TOLERANCE
 
     def __post_init__(self) -> None:
         _check_threshold(self.threshold, "threshold")
@@ -58,13 +64,19 @@ class Policy:
         """CI level: two-sided 1 - 2α, so each bound alone is a one-sided test at α."""
         return 1.0 - 2.0 * self.alpha
 
-    def threshold_for(self, benchmark_id: str, benchmark_name: str, metric: str) -> float:
+    def threshold_for(
+        self, benchmark_id: str, benchmark_name: str, metric: str, exact: bool = False
+    ) -> float:
+        """The most specific threshold; an exact counter without one of its own has
+        ``exact_threshold`` (0: any extra request is a regression)."""
         for key in (benchmark_id, benchmark_name):
             per_metric = self.benchmark_thresholds.get(key, {})
             for metric_key in (metric, ALL_METRICS):
                 if metric_key in per_metric:
                     return float(per_metric[metric_key])
-        return float(self.metric_thresholds.get(metric, self.threshold))
+        if metric in self.metric_thresholds:
+            return float(self.metric_thresholds[metric])
+        return self.exact_threshold if exact else self.threshold
 
 
 def _check_threshold(value: float, what: str) -> None:

@@ -29,7 +29,10 @@ class Level(StrEnum):
     """What a sampled metric was judged on."""
 
     SAMPLES = "samples"
-    PROCESSES = "processes"  # one value per worker process
+    PROCESSES = "processes"  # one value per worker process, enough on both sides
+    # One value per process, judged against the spread between the baseline's processes
+    # (a stored baseline saved with enough processes; the current side has fewer).
+    BASELINE_SPREAD = "baseline spread"
 
 
 def process_value(run: ProcessRun, direction: Direction, statistic: Statistic) -> float:
@@ -45,10 +48,16 @@ def process_values(metric: Metric, statistic: Statistic) -> tuple[float, ...]:
 
 
 def judged_values(
-    base: Metric, cur: Metric, min_processes: int, statistic: Statistic
+    base: Metric, cur: Metric, min_processes: int, statistic: Statistic, interleaved: bool = True
 ) -> tuple[tuple[float, ...], tuple[float, ...], Level]:
-    """What a sampled metric is judged on: one value per process when both sides have at
-    least ``min_processes`` processes, else the samples themselves; and which it was."""
-    if min(len(base.runs), len(cur.runs)) >= max(min_processes, 2):
+    """What a sampled metric is judged on, and at which level: one value per process when
+    both sides have at least ``min_processes`` processes; against a stored (not interleaved)
+    baseline of that many, one value per current process and the baseline's spread; else the
+    samples themselves."""
+    floor = max(min_processes, 2)
+    if min(len(base.runs), len(cur.runs)) >= floor:
         return process_values(base, statistic), process_values(cur, statistic), Level.PROCESSES
+    if not interleaved and len(base.runs) >= floor:
+        values = process_values(base, statistic), process_values(cur, statistic)
+        return values[0], values[1], Level.BASELINE_SPREAD
     return base.samples, cur.samples, Level.SAMPLES

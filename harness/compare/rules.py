@@ -1,17 +1,37 @@
-"""The verdict rules for one metric: exact counters exactly, sampled metrics statistically.
+"""The verdict rules for one metric: three kinds of metric, three kinds of judgement.
 
-Sampled metrics (t is the threshold, r the bad-direction ratio of medians, [lo, hi] its
-bootstrap CI at 1 - 2α, p the one-sided Mann–Whitney p-value):
+t is the metric's threshold, r the ratio in the bad direction (above 1 is worse).
 
-* regressed — the slowdown is significant (p_worse < α **and** lo > 1) **and** a slowdown of
-  at least t is plausible (hi >= 1 + t). Requiring the point ratio itself to pass 1 + t would
-  catch a true slowdown of exactly t only half the time.
-* improved — the mirror image: p_better < α, hi < 1 and lo <= 1 / (1 + t).
-* uncertain — neither, but a slowdown of t or more is not ruled out (hi >= 1 + t), or the
-  point ratio shows an improvement past t that is not significant: the data cannot tell yet,
-  so ``confirm`` measures more before the final verdict.
-* unchanged — everything else: the CI rules out a slowdown of t (hi < 1 + t), including a
-  significant change smaller than the threshold.
+``regressed`` always means: the estimate is past the threshold (r > 1 + t) **and** the change is
+real — significant for sampled metrics, past a measured tolerance for instruction counts, any
+change at all for exact counters. A real change that is not past the threshold is ``worse``
+(or ``better``): shown, never failing.
+
+* exact (counters): no noise. r > 1 + t regressed (t is 0 for counters unless set: any extra
+  request is a regression), 1 < r <= 1 + t worse; the mirror images improved and better.
+* deterministic (instructions): the ratio itself. r within the tolerance τ is unchanged;
+  past 1 + t (and τ) regressed, past τ only worse; the mirror images improved and better.
+* sampled (times, memory, rates): a bootstrap CI [lo, hi] of r at 1 - 2α and a one-sided test
+  (Mann–Whitney, or a t-test on logs against a stored baseline's spread):
+
+  - significantly worse (p < α and lo > 1): regressed if r > 1 + t; uncertain if only
+    hi >= 1 + t (a slowdown past t is not ruled out); otherwise worse;
+  - significantly better (p < α and hi < 1): improved if r < 1 / (1 + t), else better;
+  - not significant: uncertain if hi >= 1 + t or r <= 1 / (1 + t), else unchanged.
+
+  What the statistics are computed on decides how far they can be trusted (``Level``): one
+  value per worker process on both sides (``--against``, or stored baselines of enough
+  processes on both sides); one value per current process against a stored baseline's spread
+  between its processes; or raw samples, which cannot see the noise between processes — a
+  verdict on samples is never regressed, worse or better: past the threshold it is uncertain,
+  with the command that would settle it.
+
+  Against a stored baseline (not measured interleaved in the same run), the CPU time of any
+  benchmark and the wall time of a CPU-bound one (CPU time at least half of it) also measure
+  how fast the machine was that hour: those are capped at uncertain. Their CPU work is judged
+  by its instruction count, their waiting by the wall time of latency-bound benchmarks. Where
+  instructions were counted on both sides, a CPU-bound time measured in fewer processes than
+  the rank test needs is not measured further either: its instruction count judges it.
 """
 
 from __future__ import annotations
@@ -19,7 +39,7 @@ from __future__ import annotations
 import math
 import zlib
 from collections.abc import Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -27,7 +47,23 @@ from harness.compare import stats
 from harness.compare.model import Status, Verdict
 from harness.compare.policy import Policy
 from harness.compare.processes import Level, judged_values
-from harness.records import Kind, Metric
+from harness.records import Direction, Kind, Metric
+
+CPU_BOUND = 0.5  # CPU time / wall time at or above which wall time is CPU work
+MACHINE_SPEED_METRICS = ("time", "cpu_time")
+SPREAD_FLOOR = 0.005  # the least log-spread assumed between processes (identical values)
+
+
+@dataclass(frozen=True)
+class Context:
+    """How the two sides were measured. ``interleaved``: in the same run, alternating
+    (``--against``); otherwise the baseline is a stored result of another run. ``settle`` is
+    the command that would settle a verdict the data cannot."""
+
+    interleaved: bool = True
+    cpu_bound: bool = False
+    counted: bool = False  # both sides have the benchmark's instruction count
+    settle: str = "bench run --against <base revision>"
 
 
 def rng_for(policy: Policy, benchmark_id: str, metric: str) -> np.random.Generator:
@@ -44,16 +80,18 @@ def judge_metric(
     threshold: float,
     policy: Policy,
     runs: tuple[int, int] = (1, 1),
+    context: Context | None = None,
 ) -> Verdict:
     """The verdict on one metric present, with samples, on both sides.
 
     ``runs`` is how many separate runs were pooled into the baseline and current samples.
-    Sampled metrics measured in enough worker processes on both sides are judged on one value
-    per process (``harness.compare.processes``).
     """
+    context = context or Context()
     old, new, level = base.samples, cur.samples, Level.SAMPLES
-    if cur.kind is not Kind.EXACT:
-        old, new, level = judged_values(base, cur, policy.min_processes, policy.process_statistic)
+    if cur.kind is Kind.SAMPLED:
+        old, new, level = judged_values(
+            base, cur, policy.min_processes, policy.process_statistic, context.interleaved
+        )
     base_median, cur_median = float(np.median(old)), float(np.median(new))
     verdict = Verdict(
         benchmark=benchmark_id,
@@ -73,18 +111,40 @@ def judge_metric(
     )
     if cur.kind is Kind.EXACT:
         return _exact(verdict)
-    return _sampled(verdict, old, new, policy, runs)
+    if cur.kind is Kind.DETERMINISTIC:
+        return _deterministic(verdict, policy.instruction_tolerance)
+    return _capped(_sampled(verdict, old, new, policy, runs), context)
 
 
 def _exact(verdict: Verdict) -> Verdict:
-    """Counters have no noise: any change in the bad direction is a regression."""
-    ratio = _given(verdict.ratio, 1.0)
-    before, after = verdict.baseline_median, verdict.current_median
-    if ratio > 1.0:
-        return replace(verdict, status=Status.REGRESSED, reason=f"{before:g} → {after:g}")
-    if ratio < 1.0:
-        return replace(verdict, status=Status.IMPROVED, reason=f"{before:g} → {after:g}")
-    return replace(verdict, reason="identical")
+    """Counters have no noise: the ratio itself against the threshold (0 by default)."""
+    ratio, limit = _given(verdict.ratio, 1.0), 1.0 + _given(verdict.threshold, 0.0)
+    change = f"{verdict.baseline_median:g} → {verdict.current_median:g}"
+    if ratio == 1.0:
+        return replace(verdict, reason="identical")
+    return replace(verdict, status=_by_ratio(ratio, limit, 1.0), reason=change)
+
+
+def _deterministic(verdict: Verdict, tolerance: float) -> Verdict:
+    """Instruction counts: the ratio itself, changes within the tolerance are no change."""
+    ratio, limit = _given(verdict.ratio, 1.0), 1.0 + _given(verdict.threshold, 0.0)
+    status = _by_ratio(ratio, max(limit, 1.0 + tolerance), 1.0 + tolerance)
+    where = f"{ratio - 1:+.2%} instructions (tolerance ±{tolerance:.1%})"
+    return replace(verdict, status=status, reason=where)
+
+
+def _by_ratio(ratio: float, limit: float, noise: float) -> Status:
+    """A ratio judged by itself: past ``limit`` regressed or improved, past ``noise`` worse
+    or better, else unchanged."""
+    if ratio > limit:
+        return Status.REGRESSED
+    if ratio > noise:
+        return Status.WORSE
+    if ratio < 1.0 / limit:
+        return Status.IMPROVED
+    if ratio < 1.0 / noise:
+        return Status.BETTER
+    return Status.UNCHANGED
 
 
 def _sampled(
@@ -94,6 +154,28 @@ def _sampled(
     policy: Policy,
     runs: tuple[int, int],
 ) -> Verdict:
+    if verdict.level is Level.BASELINE_SPREAD:
+        shift, low, high, p_worse, p_better = _against_spread(verdict, base, cur, policy)
+        verdict = replace(verdict, ratio=math.exp(shift) if math.isfinite(shift) else None)
+    else:
+        low, high, p_worse, p_better = _rank_based(verdict, base, cur, policy, runs)
+    verdict = _decide(replace(verdict, ci_low=low, ci_high=high), p_worse, p_better, policy.alpha)
+    if verdict.level is not Level.SAMPLES:
+        where = f"{verdict.baseline_n} vs {verdict.current_n} processes"
+        if verdict.level is Level.BASELINE_SPREAD:
+            where += ", against the baseline's spread"
+        verdict = replace(verdict, reason=f"{verdict.reason}; {where} ({policy.process_statistic})")
+    return verdict
+
+
+def _rank_based(
+    verdict: Verdict,
+    base: Sequence[float],
+    cur: Sequence[float],
+    policy: Policy,
+    runs: tuple[int, int],
+) -> tuple[float, float, float, float]:
+    """Bootstrap CI of the ratio of medians and a one-sided Mann–Whitney test."""
     direction = verdict.direction
     rng = rng_for(policy, verdict.benchmark, verdict.metric or "")
     ratios = stats.bootstrap_ratios(base, cur, direction, rng, policy.resamples)
@@ -110,31 +192,94 @@ def _sampled(
         low, high = stats.normal_ci(ratio, se, policy.confidence)
         p_worse = max(p_worse, stats.normal_worse_p(ratio, se))
         p_better = max(p_better, stats.normal_worse_p(1.0 / ratio if ratio else math.inf, se))
-    verdict = _decide(replace(verdict, ci_low=low, ci_high=high), p_worse, p_better, policy.alpha)
-    if verdict.level is Level.PROCESSES:
-        where = f"{verdict.baseline_n} vs {verdict.current_n} processes"
-        verdict = replace(verdict, reason=f"{verdict.reason}; {where} ({policy.process_statistic})")
-    return verdict
+    return low, high, p_worse, p_better
+
+
+def _against_spread(
+    verdict: Verdict, base: Sequence[float], cur: Sequence[float], policy: Policy
+) -> tuple[float, float, float, float, float]:
+    """A few current processes against a stored baseline of many: a t-test of the mean log
+    value, its noise the spread between the baseline's processes (n_b - 1 degrees of
+    freedom), so a baseline whose processes disagree widely judges little."""
+    sign = 1.0 if verdict.direction is Direction.LOWER else -1.0
+    logs_b = np.log(np.asarray(base, dtype=float))
+    logs_c = np.log(np.asarray(cur, dtype=float))
+    if not (np.isfinite(logs_b).all() and np.isfinite(logs_c).all()):
+        return math.nan, math.nan, math.nan, 1.0, 1.0  # zero values: no log scale to judge on
+    spread = max(float(np.std(logs_b, ddof=1)), SPREAD_FLOOR)
+    se = spread * math.sqrt(1.0 / len(logs_b) + 1.0 / len(logs_c))
+    shift = sign * float(np.mean(logs_c) - np.mean(logs_b))
+    low, high, p_worse = stats.t_interval(shift, se, len(logs_b) - 1, policy.confidence)
+    return shift, low, high, p_worse, 1.0 - p_worse
 
 
 def _decide(verdict: Verdict, p_worse: float, p_better: float, alpha: float) -> Verdict:
     ratio = _given(verdict.ratio, 1.0)
     low, high = _given(verdict.ci_low, ratio), _given(verdict.ci_high, ratio)
+    if math.isnan(low) or math.isnan(high):
+        low = high = ratio
     limit = 1.0 + _given(verdict.threshold, 0.0)
     if p_worse < alpha and low > 1.0:
+        if ratio > limit:
+            return _set(verdict, Status.REGRESSED, p_worse, "significant, past threshold")
         if high >= limit:
-            return replace(verdict, status=Status.REGRESSED, p_value=p_worse, reason="significant")
-        return replace(verdict, p_value=p_worse, reason="significant, smaller than threshold")
+            why = f"significant; past {limit - 1:.0%} not ruled out"
+            return _set(verdict, Status.UNCERTAIN, p_worse, why)
+        return _set(verdict, Status.WORSE, p_worse, "significant, smaller than threshold")
     if p_better < alpha and high < 1.0:
-        if low <= 1.0 / limit:
-            return replace(verdict, status=Status.IMPROVED, p_value=p_better, reason="significant")
-        return replace(verdict, p_value=p_better, reason="significant, smaller than threshold")
+        if ratio < 1.0 / limit:
+            return _set(verdict, Status.IMPROVED, p_better, "significant, past threshold")
+        return _set(verdict, Status.BETTER, p_better, "significant, smaller than threshold")
     p_value = p_worse if ratio >= 1.0 else p_better
     if high >= limit or ratio <= 1.0 / limit:
-        return replace(
-            verdict, status=Status.UNCERTAIN, p_value=p_value, reason=_why(verdict, alpha)
+        return _set(verdict, Status.UNCERTAIN, p_value, _why(verdict, alpha))
+    return _set(verdict, Status.UNCHANGED, p_value, "within threshold")
+
+
+def _set(verdict: Verdict, status: Status, p_value: float, reason: str) -> Verdict:
+    return replace(verdict, status=status, p_value=p_value, reason=reason)
+
+
+def _capped(verdict: Verdict, context: Context) -> Verdict:
+    """What the design of the comparison cannot judge becomes uncertain, saying why; ``capped``
+    says when measuring again cannot settle it either (confirmation leaves it alone)."""
+    if verdict.status is Status.UNCHANGED:
+        return verdict
+    machine_speed = _machine_speed(verdict, context)
+    if not context.interleaved and machine_speed:
+        why = (
+            "against a stored baseline this time also measures the machine's speed that hour; "
+            f"its instructions judge its CPU work; settle it: {context.settle}"
         )
-    return replace(verdict, p_value=p_value, reason="within threshold")
+        return replace(verdict, status=Status.UNCERTAIN, reason=why, capped=why)
+    if verdict.level is not Level.SAMPLES:
+        return verdict
+    if not (verdict.status is Status.UNCERTAIN or _past(verdict)):
+        return replace(verdict, status=Status.UNCHANGED, reason="within threshold (samples)")
+    if context.counted and machine_speed:
+        # Too few processes to judge this time, and no need: its CPU work is counted exactly.
+        why = "CPU-bound, measured in too few processes: its instruction count judges it"
+        return replace(verdict, status=Status.UNCERTAIN, reason=why, capped=why)
+    why = (
+        f"{verdict.baseline_n} vs {verdict.current_n} samples of too few worker processes to "
+        f"see the noise between processes; settle it: {context.settle}"
+    )
+    # Interleaved, more processes on both sides settle it (confirmation measures them); a
+    # stored baseline of one process stays what it is.
+    return replace(
+        verdict, status=Status.UNCERTAIN, reason=why, capped=None if context.interleaved else why
+    )
+
+
+def _past(verdict: Verdict) -> bool:
+    ratio, limit = _given(verdict.ratio, 1.0), 1.0 + _given(verdict.threshold, 0.0)
+    return ratio > limit or ratio < 1.0 / limit
+
+
+def _machine_speed(verdict: Verdict, context: Context) -> bool:
+    if verdict.metric == "cpu_time":
+        return True
+    return verdict.metric == "time" and context.cpu_bound
 
 
 def _given(value: float | None, default: float) -> float:
@@ -147,7 +292,7 @@ def _why(verdict: Verdict, alpha: float) -> str:
     past = ratio >= limit or ratio <= 1.0 / limit
     where = "past threshold" if past else f"a slowdown of {limit - 1:.0%} not ruled out"
     floor = stats.smallest_p_value(verdict.baseline_n, verdict.current_n)
-    if floor >= alpha:
+    if verdict.level is not Level.BASELINE_SPREAD and floor >= alpha:
         need = stats.min_samples_per_side(alpha)
         return (
             f"{where}, too few {verdict.level} ({verdict.baseline_n} vs "

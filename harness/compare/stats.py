@@ -120,6 +120,19 @@ def normal_ci(ratio: float, se: float, confidence: float) -> tuple[float, float]
     return ratio * math.exp(-z * se), ratio * math.exp(z * se)
 
 
+def t_interval(shift: float, se: float, dof: int, confidence: float) -> tuple[float, float, float]:
+    """For a log ratio ``shift`` (bad direction) with standard error ``se`` on ``dof`` degrees
+    of freedom: the ratio's two-sided CI at ``confidence`` and the one-sided p of "worse"."""
+    if se <= 0 or dof < 1:
+        ratio = math.exp(shift)
+        return ratio, ratio, 0.0 if shift > 0 else 1.0
+    from scipy.stats import t as student_t  # late: see worse_p_value
+
+    q = float(student_t.ppf(0.5 + confidence / 2.0, dof))
+    p_worse = float(student_t.sf(shift / se, dof))
+    return math.exp(shift - q * se), math.exp(shift + q * se), p_worse
+
+
 def normal_worse_p(ratio: float, se: float) -> float:
     """One-sided p-value of "worse" (log ratio > 0) under a normal model of log(ratio)."""
     if not math.isfinite(ratio) or ratio <= 0 or se <= 0:

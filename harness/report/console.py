@@ -15,9 +15,11 @@ STYLES = {
     Status.FAILED: "bold red",
     Status.REGRESSED: "bold red",
     Status.UNCERTAIN: "yellow",
+    Status.WORSE: "yellow",
     Status.MISSING: "magenta",
     Status.NEW: "cyan",
     Status.IMPROVED: "green",
+    Status.BETTER: "green",
     Status.UNCHANGED: "dim",
 }
 COMPACT_BELOW = 120  # a terminal narrower than this gets the compact table

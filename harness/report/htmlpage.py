@@ -16,8 +16,8 @@ body{font-family:system-ui,sans-serif;margin:2em;color:#222}
 table{border-collapse:collapse;font-size:13px}
 th,td{border-bottom:1px solid #ddd;padding:4px 8px;text-align:right;white-space:nowrap}
 th{background:#f4f4f4}td.l,th.l{text-align:left;white-space:normal}
-.failed,.regressed{color:#c62828;font-weight:bold}.uncertain{color:#e65100}
-.improved{color:#2e7d32}.new{color:#00838f}.missing{color:#6a1b9a}.unchanged{color:#777}
+.failed,.regressed{color:#c62828;font-weight:bold}.uncertain,.worse{color:#e65100}
+.improved,.better{color:#2e7d32}.new{color:#00838f}.missing{color:#6a1b9a}.unchanged{color:#777}
 .warn{background:#fff3e0;border-left:4px solid #e65100;padding:4px 8px;margin:4px 0}
 figure{display:inline-block;margin:8px}img{max-width:100%}
 """

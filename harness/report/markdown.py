@@ -23,7 +23,7 @@ SUBJECT_CHARS = 72  # a commit subject's conventional width; longer ones are cut
 TABLE_HEADER = ("benchmark", "metric", "base", "head", "change", "ratio [CI]", "p")
 TABLE_ALIGN = "|" + "|".join(["---"] * 2 + ["--:"] * 5) + "|"
 OTHER = (Status.MISSING, Status.NEW)
-FOLDED = (Status.IMPROVED, Status.UNCHANGED)
+FOLDED = (Status.IMPROVED, Status.BETTER, Status.UNCHANGED)
 # Characters with a meaning in GitHub's Markdown (and raw HTML) outside code spans.
 _ACTIVE = re.compile(r"([\\`*_\[\]<>|&~$])")
 
@@ -131,11 +131,13 @@ def render(comparison: Comparison, context: ReportContext) -> str:
         lines += ["", f"> ⚠️ {text(warning)}"] if i == 0 else [">", f"> ⚠️ {text(warning)}"]
     lines += _section("▲ Regressed", _table(regressed) if regressed else [])
     lines += _section("? Uncertain", [_why(r) for r in having(Status.UNCERTAIN)])
+    worse = having(Status.WORSE)
+    lines += _section("△ Worse, by less than the threshold", _table(worse) if worse else [])
     lines += _section("✖ Failed", [bullet(r) for r in having(Status.FAILED)])
     lines += _section("Missing or new", [bullet(r) for r in having(*OTHER)])
     rest = having(*FOLDED)
     if rest:
-        lines += ["", f"<details><summary>{len(rest)} improved or unchanged</summary>", ""]
+        lines += ["", f"<details><summary>{len(rest)} improved, better or unchanged</summary>", ""]
         lines += [*_table(rest, marked=True), "", "</details>"]
     lines += _footer(comparison, context)
     return "\n".join(lines) + "\n"

@@ -12,9 +12,11 @@ STATUS_MARK = {
     Status.FAILED: "✖",
     Status.REGRESSED: "▲",
     Status.UNCERTAIN: "?",
+    Status.WORSE: "△",
     Status.MISSING: "−",
     Status.NEW: "+",
     Status.IMPROVED: "▼",
+    Status.BETTER: "▽",
     Status.UNCHANGED: "·",
 }
 

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from analyzer import Config
 from analyzer.service import analyze_repository
-from harness.records import Direction, Kind, Metric
+from harness.records import Direction, Kind, Metric, ProcessRun
 from mockgithub import ServerProcess
 
 if TYPE_CHECKING:
@@ -172,4 +172,7 @@ def _judge(current: tuple[float, ...], proposed: tuple[float, ...]) -> Verdict:
 
 
 def _metric(times: tuple[float, ...]) -> Metric:
-    return Metric.single("time", "s", Direction.LOWER, Kind.SAMPLED, times)
+    """Each analysis is a measurement of its own, interleaved with the other side's: one value
+    per run, judged at the level of runs (as processes of a benchmark are)."""
+    runs = tuple(ProcessRun((t,), round=k) for k, t in enumerate(times))
+    return Metric("time", "s", Direction.LOWER, Kind.SAMPLED, runs)

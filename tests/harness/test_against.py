@@ -9,14 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from harness.against import interleave, run_against
+from harness.against import counted_pairs, interleave, run_against
+from harness.compare import Status, judge
 from harness.errors import InputError
+from harness.instructions import unavailable_reason
 from harness.job import Job, jobs_of
 from harness.measure import SampleSettings
 from harness.records import Side
 from harness.results import load
 from harness.runner import RunOptions
 from harness.suite import BenchKind, CaseRef
+from tests.services import Service, needs
 
 SUITE = """
 import os
@@ -163,6 +166,7 @@ def test_bench_run_against_judges_the_revision_and_confirms_both_sides(
         sys.executable, "-m", "harness.cli", "run", "--against", "HEAD", "--samples", "3",
         "--processes", "2", "-b", "n=1|micro", "--suites-dir", str(repo / "suites"),
         "--results-dir", str(tmp_path / "r"), "--format", "json", "--confirm-rounds", "1",
+        "--no-instructions", "--no-duet",  # the order of timing workers one after the other
     ]  # fmt: skip
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 1, done.stderr  # the exact counter "version" went from 1 to 2
@@ -195,3 +199,58 @@ def test_bench_run_against_judges_the_revision_and_confirms_both_sides(
         assert bench is not None
         rounds = [r.round for r in bench.metric("time").runs]  # type: ignore[union-attr]
         assert rounds == ([0, 1, 2, 3] if "n=1" in suspects else [0, 1])
+
+
+def test_a_cases_two_counted_sides_share_a_lane_and_lanes_run_side_by_side() -> None:
+    base, current = object(), object()
+    refs = [_ref(i) for i in ("a", "b", "c")]
+    steps = counted_pairs(base, refs[:2], current, refs, 2)  # type: ignore[arg-type]
+    assert all(len(step) == 2 for step in steps)  # entry k runs on lane k
+
+    def lane(k: int) -> list[tuple[str, str]]:
+        return [
+            ("base" if step[k][0] is base else "current", step[k][1].key)  # type: ignore[index]
+            for step in steps
+            if step[k] is not None
+        ]
+
+    assert lane(0) == [
+        ("current", "a instructions"), ("base", "a instructions"), ("current", "c instructions")
+    ]  # fmt: skip
+    assert lane(1) == [("current", "b instructions"), ("base", "b instructions")]
+
+
+@needs(Service.VALGRIND, unavailable_reason() is None, str(unavailable_reason()))
+def test_against_counts_each_sides_instructions_and_judges_the_change(
+    repo: Path, tmp_path: Path
+) -> None:
+    fast = SampleSettings(samples=3, min_samples=3, max_time_s=2, warmup_s=0, min_sample_s=0.001)
+    options = RunOptions(
+        repo / "suites", tmp_path / "results", suites=("versioned",), pattern="n=2",
+        settings=fast, instructions=True,
+    )  # fmt: skip
+    done = run_against(options, "HEAD", repo)
+    (base,), (current,) = done.base.benchmarks, done.current.benchmarks
+    counts = [b.metric("instructions") for b in (base, current)]
+    assert counts[0] is not None and counts[0].runs[0].side == "base"
+    assert counts[1] is not None and counts[1].runs[0].side == "current"
+    ratio = counts[1].samples[0] / counts[0].samples[0]  # type: ignore[union-attr]
+    assert 1.8 < ratio < 2.5  # version 2 loops twice as far
+    verdicts = {v.metric: v.status for v in judge(done.base, done.current).verdicts}
+    assert verdicts["instructions"] is Status.REGRESSED
+
+
+def test_a_duet_runs_both_sides_of_each_job_at_the_same_time(repo: Path, tmp_path: Path) -> None:
+    fast = SampleSettings(samples=3, min_samples=3, max_time_s=2, warmup_s=0, min_sample_s=0.001)
+    options = RunOptions(
+        repo / "suites", tmp_path / "results", settings=fast, quick=True, duet=True, processes=2
+    )
+    done = run_against(options, "HEAD", repo)
+    assert all(b.ok for b in done.base.benchmarks + done.current.benchmarks)
+    log = _log(tmp_path)
+    # Two rounds of three jobs: each job's two sides side by side, in different processes.
+    pairs = [log[i : i + 2] for i in range(0, len(log), 2)]
+    assert len(pairs) == 6
+    for pair in pairs:
+        assert {side for side, _, _ in pair} == {"1", "2"}
+        assert len({case for _, case, _ in pair}) == 1 and len({pid for *_, pid in pair}) == 2

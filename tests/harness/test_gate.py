@@ -36,16 +36,17 @@ class Phases:
 def test_confirmation_rounds_are_pooled_into_the_run_file(
     sample_options: RunOptions, tmp_path: Path
 ) -> None:
-    options = replace(sample_options, pattern=r"time_sum\(size=10, label='a'\)")
-    first, _ = run(options)
-    # A baseline four times faster than this machine can be: every time metric is suspect.
+    options = replace(sample_options, pattern=r"Waiting.time_wait")
+    first, _ = run(replace(options, processes=5))
+    # A baseline of 5 processes (its spread known), four times faster than this machine can
+    # wait: the latency-bound time is suspect (a CPU-bound one would be left to instructions).
     baseline = tmp_path / "fast.json"
     save(slowed(first, -0.75), baseline)
     gate = Gate(Policy(), compare=str(baseline), confirm_rounds=2)
     phases = Phases()
     done = gated_run(options, gate, phases)
     assert done.comparison is not None and done.comparison.rounds == 2
-    suspect = "basic.Arithmetic.time_sum(size=10, label='a')"
+    suspect = "basic.Waiting.time_wait"
     assert phases.lines == [
         "preparing: 1 benchmark(s) found, starting fixtures",
         "1 to measure",

@@ -121,7 +121,7 @@ def sample_run() -> RunResult:
         ),  # fmt: skip
         bench(
             "micro.test_cache.test_get[file]",
-            metric("time", noisy(3, 2e-6, 0.05, 40)),
+            metric("time", noisy(3, 2e-6, 0.05, 40), processes=1),
             params={"backend": "file"},
         ),  # fmt: skip
         bench("flaky.Crash.time_crash", status="failed", error="RuntimeError: died"),

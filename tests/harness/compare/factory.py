@@ -32,9 +32,13 @@ def metric(
     kind: str = "sampled",
     unit: str = "s",
     direction: str = "lower",
-    processes: int = 1,
+    processes: int | None = None,
 ) -> Metric:
-    """A metric whose samples were taken by ``processes`` worker processes, evenly split."""
+    """A metric whose samples were taken by ``processes`` worker processes, evenly split; by
+    default a sampled metric has one process per sample (so that verdicts judge these values
+    at the level of processes) and a counter one process."""
+    if processes is None:
+        processes = len(samples) if Kind(kind) is Kind.SAMPLED and samples else 1
     return Metric(name, unit, Direction(direction), Kind(kind), split(samples, processes))
 
 

@@ -39,7 +39,7 @@ def test_process_values_follow_the_recorded_runs() -> None:
     runs = (ProcessRun((1.0, 2.0, 3.0)), ProcessRun((10.0, 20.0), round=1))
     m = replace(metric("time", ()), runs=runs)
     assert process_values(m, Statistic.MEDIAN) == (2.0, 15.0)
-    assert process_values(metric("time", (1.0, 3.0)), Statistic.MEDIAN) == (2.0,)
+    assert process_values(metric("time", (1.0, 3.0), processes=1), Statistic.MEDIAN) == (2.0,)
 
 
 def test_processes_are_judged_only_when_both_sides_have_enough() -> None:
@@ -66,12 +66,14 @@ def test_a_shift_in_some_processes_only_is_not_a_regression() -> None:
     assert (v.level, v.baseline_n, v.current_n) == ("processes", 6, 6)
     assert v.reason.endswith("; 6 vs 6 processes (best)")
     assert v.status is Status.UNCERTAIN  # past the threshold, not significant
-    # The same samples judged as if one process took them all: a confident false alarm.
+    # The same samples judged as if one process took them all would be a confident false
+    # alarm; samples of one process are never judged regressed: uncertain, and how to settle.
     flat = _verdict(
-        metric("time", _processes(BASE, 1).samples),
-        metric("time", _processes(SOME_SLOW, 2).samples),
+        metric("time", _processes(BASE, 1).samples, processes=1),
+        metric("time", _processes(SOME_SLOW, 2).samples, processes=1),
     )
-    assert (flat.level, flat.status) == ("samples", Status.REGRESSED)
+    assert (flat.level, flat.status) == ("samples", Status.UNCERTAIN)
+    assert "settle it" in flat.reason
 
 
 def test_a_shift_in_every_process_regresses() -> None:

@@ -29,6 +29,8 @@ def sample_comparison() -> Comparison:
         ),
         timed("old.Gone.time_gone", 6, 0.001),
         timed("flaky.Crash.time_crash", 7, 0.002),
+        bench("cache.Put.time_put", metric("time", noisy(8, 0.010, 0.005, 20))),
+        bench("cache.Put.time_put_many", metric("time", noisy(9, 0.010, 0.005, 20))),
         git=GitInfo("9b8e7d6c5b4a39281706f5e4d3c2b1a098765432", "main", False,
                     "Merge #41: retries"),
     )  # fmt: skip
@@ -48,6 +50,8 @@ def sample_comparison() -> Comparison:
         ),
         bench("flaky.Crash.time_crash", status="failed", error="RuntimeError: worker died"),
         timed("new.Added.time_added", 16, 0.003),
+        bench("cache.Put.time_put", metric("time", noisy(18, 0.0108, 0.005, 20))),  # worse
+        bench("cache.Put.time_put_many", metric("time", noisy(19, 0.0092, 0.005, 20))),  # better
         git=GitInfo("4f2a9c1e0d9b8a7f6e5d4c3b2a1908f7e6d5c4b3", "pr", False, "Cache job pages"),
     )  # fmt: skip
     return judge(base, replace(current, complete=False), Policy())

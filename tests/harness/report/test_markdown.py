@@ -75,9 +75,12 @@ def test_the_summary_names_both_commits_and_puts_regressions_first(
     assert report.startswith("## Benchmarks: head `4f2a9c1` vs base `9b8e7d6`\n")
     assert "- **head** `4f2a9c1` Cache job pages\n- **base** `9b8e7d6` Merge #41: retries" in report
     sections = re.findall(r"^### (.+)$", report, re.M)
-    assert sections == ["▲ Regressed", "? Uncertain", "✖ Failed", "Missing or new"]
+    assert sections == [
+        "▲ Regressed", "? Uncertain", "△ Worse, by less than the threshold", "✖ Failed",
+        "Missing or new",
+    ]  # fmt: skip
     (why,) = [line for line in report.splitlines() if line.startswith("- `fetch.Pages")]
-    assert why.endswith("too few samples (3 vs 3) to reach α=0.01: need ≥5 per side")
+    assert why.endswith("settle it: bench run --against 9b8e7d6c5b4a")
     assert "runs: head `20260102T000000000000Z`, base `20260101T000000000000Z`" in report
 
 

@@ -99,3 +99,10 @@ class Counting:
 
     def time_call(self) -> None:
         self.probe.write(b".")
+
+
+class Waiting:
+    """Latency-bound: its wall time is waiting, its CPU time a sliver of it."""
+
+    def time_wait(self) -> None:
+        time.sleep(0.002)

@@ -1,0 +1,189 @@
+"""How each way of gating does, judged as CI would judge it: one exit code per gate run.
+
+``bench calibrate`` (harness/calibrate.py) counts verdicts per metric. A gate fails a build
+on *any* regressed benchmark, so what a user meets is the rate of whole runs that exit 1: for
+the same code (false alarms) and for a real change (detection, the benchmarks named). This
+module measures that from kept runs (docs/verdicts.md, "Gating modes compared"):
+
+* ``compare``: every ordered pair (baseline i, current j) of the same code's runs, as
+  ``bench run --compare`` judges them, confirmation re-measuring the current side from the
+  other runs; A/B pairs take the current from runs of changed code;
+* with and without instructions: the same pairs with the ``instructions`` metric left out;
+* against a stored baseline saved with several processes: baselines from those runs;
+* ``--against``: each kept pair of an ``--against`` run (base and current files, their
+  confirmation already pooled into them) judged again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import permutations
+from pathlib import Path
+from statistics import median
+
+from harness.calibrate import Rate
+from harness.compare import Comparison, Policy, Status, confirm, judge
+from harness.records import BenchmarkResult, Kind, RunResult
+
+
+@dataclass(frozen=True)
+class GateRate:
+    """Gate runs that exited 1, and how often each benchmark was named regressed."""
+
+    fails: Rate = field(default_factory=Rate)
+    named: dict[str, int] = field(default_factory=dict)
+
+    def add(self, comparison: Comparison) -> GateRate:
+        regressed = {v.benchmark for v in comparison.verdicts if v.status is Status.REGRESSED}
+        named = dict(self.named)
+        for bench_id in regressed:
+            named[bench_id] = named.get(bench_id, 0) + 1
+        return GateRate(self.fails.add(bool(regressed)), named)
+
+
+def without_instructions(run: RunResult) -> RunResult:
+    """``run`` as if valgrind had not been installed."""
+    benchmarks = tuple(_uncounted(b) for b in run.benchmarks)
+    return replace(run, benchmarks=benchmarks)
+
+
+def _uncounted(bench: BenchmarkResult) -> BenchmarkResult:
+    kept = tuple(m for m in bench.metrics if m.kind is not Kind.DETERMINISTIC)
+    return replace(bench, metrics=kept)
+
+
+def stored_pairs(
+    baselines: Sequence[RunResult], currents: Sequence[RunResult], same: bool
+) -> Iterator[tuple[RunResult, RunResult, list[RunResult]]]:
+    """(baseline, current, spares for confirmation): every baseline with every current (of
+    another run when both lists are the same runs); spares are the other currents."""
+    if same:
+        pairs = list(permutations(range(len(currents)), 2))
+        for i, j in pairs:
+            spares = [currents[k] for k in range(len(currents)) if k not in (i, j)]
+            yield currents[i], currents[j], spares
+        return
+    for base in baselines:
+        for j, current in enumerate(currents):
+            yield base, current, [c for k, c in enumerate(currents) if k != j]
+
+
+def gate_rate(
+    designs: Iterator[tuple[RunResult, RunResult, list[RunResult]]],
+    policy: Policy,
+    rounds: int,
+) -> GateRate:
+    """Each design judged and confirmed as ``bench run --compare`` does."""
+    rate = GateRate()
+    for base, current, spares in designs:
+        comparison = judge(base, current, policy)
+        if rounds:
+            comparison = confirm(comparison, _supplier(spares), rounds)
+        rate = rate.add(comparison)
+    return rate
+
+
+def _supplier(spares: Sequence[RunResult]) -> Callable[[list[str]], RunResult]:
+    """Confirmation's re-measurements, drawn in turn from runs the pair does not use."""
+    supply = iter(spares)
+
+    def again(ids: list[str]) -> RunResult:
+        return next(supply)
+
+    return again
+
+
+def against_rate(pairs: Sequence[tuple[RunResult, RunResult]], policy: Policy) -> GateRate:
+    """Kept ``--against`` runs (base, current), judged again as they were kept."""
+    rate = GateRate()
+    for base, current in pairs:
+        rate = rate.add(judge(base, current, policy))
+    return rate
+
+
+def wall_s(root: Path, prefix: str) -> float:
+    """The median wall time of the commands whose label starts with ``prefix`` in
+    ``root/wall.txt`` (seconds, as calibration/measure.sh wrote them; 0 if none)."""
+    path = root / "wall.txt"
+    if not path.is_file():
+        return 0.0
+    spans = [
+        float(seconds)
+        for label, seconds in (line.split() for line in path.read_text().splitlines() if line)
+        if label.startswith(prefix)
+    ]
+    return float(median(spans)) if spans else 0.0
+
+
+@dataclass(frozen=True)
+class ModeRow:
+    """One gating mode: its false alarms on the same code, its detection of each change."""
+
+    mode: str
+    same: GateRate
+    changes: dict[str, GateRate]
+    wall_s: float
+
+
+def kept(directory: Path) -> list[RunResult]:
+    """The complete runs kept in ``directory`` (confirmation runs, in confirm/, are not)."""
+    from harness.results import load
+
+    return [r for r in (load(p) for p in sorted(directory.glob("*.json"))) if r.complete]
+
+
+def against_pairs(runs: Sequence[RunResult]) -> list[tuple[RunResult, RunResult]]:
+    """(base, current) of each ``--against`` run among ``runs``."""
+    by_id = {r.run_id: r for r in runs}
+    pairs = []
+    for current in runs:
+        against = current.meta.against
+        if current.meta.role != "base" and against and against.base_run_id in by_id:
+            pairs.append((by_id[against.base_run_id], current))
+    return pairs
+
+
+def modes(root: Path, policy: Policy, rounds: int) -> list[ModeRow]:
+    """Every gating mode the runs kept under ``root`` can show (calibration/measure.sh)."""
+    same = kept(root / "same")
+    spread = kept(root / "spread") if (root / "spread").is_dir() else []
+    changes = {
+        p.name.removeprefix("change-"): kept(p) for p in sorted(root.glob("change-*")) if p.is_dir()
+    }
+    rows = []
+    for label, counted in (("without instructions", False), ("with instructions", True)):
+        view = (lambda r: r) if counted else without_instructions
+        a = [view(r) for r in same]
+        rows.append(
+            ModeRow(
+                f"--compare, baseline of 1 process, {label}",
+                gate_rate(stored_pairs(a, a, True), policy, rounds),
+                {n: gate_rate(stored_pairs(a, [view(r) for r in c], False), policy, rounds)
+                 for n, c in changes.items()},
+                wall_s(root, "same-"),
+            )
+        )  # fmt: skip
+        if spread:
+            s = [view(r) for r in spread]
+            rows.append(
+                ModeRow(
+                    f"--compare, baseline of 5 processes, {label}",
+                    gate_rate(stored_pairs(s, a, False), policy, rounds),
+                    {n: gate_rate(stored_pairs(s, [view(r) for r in c], False), policy, rounds)
+                     for n, c in changes.items()},
+                    wall_s(root, "same-"),
+                )
+            )  # fmt: skip
+    against = {p.name.removeprefix("against-"): p for p in sorted(root.glob("against-*"))}
+    if "same" in against:
+        pairs = {n: against_pairs(kept(p)) for n, p in against.items()}
+        rows.append(
+            ModeRow(
+                "--against (interleaved, this run)",
+                against_rate(pairs.pop("same"), policy),
+                {n: against_rate(v, policy) for n, v in pairs.items()},
+                wall_s(root, "against-same-"),
+            )
+        )
+    return rows

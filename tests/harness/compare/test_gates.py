@@ -1,0 +1,59 @@
+"""Gating modes judged per gate run, from kept runs: exit-1 rates and the benchmarks named."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from harness.compare import Policy
+from harness.gates import gate_rate, modes, stored_pairs, without_instructions
+from harness.records import Direction, Kind, Metric
+from harness.results import save
+from tests.harness.compare.factory import bench, counter, metric, noisy, run
+
+
+def _run(label: str, seed: int, requests: int = 51, instructions: float = 1e6):
+    counted = Metric.single(
+        "instructions", "instructions", Direction.LOWER, Kind.DETERMINISTIC, (instructions,)
+    )
+    return run(
+        label,
+        bench(
+            "a.A.time_x",
+            metric("time", noisy(seed, 0.1, 0.02, 10)),
+            counter("requests", requests),
+            counted,
+        ),
+    )
+
+
+def test_the_same_code_never_fails_and_a_real_change_always_does_naming_the_benchmark() -> None:
+    same = [_run(f"s{i}", i) for i in range(4)]
+    doubled = [_run(f"d{i}", 10 + i, requests=101) for i in range(2)]
+    clean = gate_rate(stored_pairs(same, same, True), Policy(), 2)
+    assert clean.fails.trials == 12 and clean.fails.hits == 0
+    caught = gate_rate(stored_pairs(same, doubled, False), Policy(), 2)
+    assert (caught.fails.hits, caught.fails.trials) == (8, 8)
+    assert caught.named == {"a.A.time_x": 8}
+
+
+def test_leaving_instructions_out_hides_a_cpu_change_only_they_see() -> None:
+    same = [_run(f"s{i}", i) for i in range(3)]
+    heavier = [_run(f"h{i}", 20 + i, instructions=1.3e6) for i in range(2)]
+    assert gate_rate(stored_pairs(same, heavier, False), Policy(), 1).fails.hits == 6
+    blind = [without_instructions(r) for r in heavier]
+    assert gate_rate(stored_pairs(same, blind, False), Policy(), 1).fails.hits == 0
+
+
+def test_modes_read_the_folders_measure_sh_writes(tmp_path: Path) -> None:
+    for i in range(4):
+        save(_run(f"s{i}", i), tmp_path / "same" / f"s{i}.json")
+    for i in range(2):
+        save(_run(f"r{i}", 30 + i, requests=101), tmp_path / "change-requests" / f"r{i}.json")
+    (tmp_path / "wall.txt").write_text("same-1 70\nsame-2 90\nchange-requests-1 80\n")
+    rows = modes(tmp_path, Policy(), 1)
+    assert [r.mode for r in rows] == [
+        "--compare, baseline of 1 process, without instructions",
+        "--compare, baseline of 1 process, with instructions",
+    ]
+    assert all(r.same.fails.hits == 0 and r.changes["requests"].fails.hits == 8 for r in rows)
+    assert rows[0].wall_s == 80.0

@@ -1,0 +1,109 @@
+"""Instruction counts under a real valgrind: repeatable from process to process, and moved by a
+change of the code; a machine without valgrind runs as before and says so once."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from harness.instructions import totals, unavailable_reason
+from harness.measure import SampleSettings
+from harness.records import Kind, RunResult
+from harness.runner import RunOptions, run
+from tests.services import Service, needs
+
+pytestmark = needs(Service.VALGRIND, unavailable_reason() is None, str(unavailable_reason()))
+
+SUITE = """
+import work
+
+
+class Work:
+    params = [[1, 2]]
+    param_names = ["n"]
+
+    def time_loop(self, n):
+        work.loop(n)
+
+    def time_cold(self, n):
+        work.loop(n)
+
+    time_cold.number = 1
+
+
+def time_untouched():
+    pass
+
+
+time_untouched.instructions = False
+"""
+FAST = SampleSettings(samples=3, min_samples=3, max_time_s=2.0, warmup_s=0.0, min_sample_s=0.001)
+
+
+def _suites(tmp_path: Path, size: int) -> Path:
+    root = tmp_path / "suites"
+    root.mkdir(exist_ok=True)
+    (root / "__init__.py").write_text("")
+    (root / "work_suite.py").write_text(SUITE)
+    (tmp_path / "work.py").write_text(
+        f"def loop(n):\n    return sum(i * i for i in range(n * {size}))\n"
+    )
+    return root
+
+
+def _counts(result: RunResult) -> dict[str, float]:
+    found = {}
+    for bench in result.benchmarks:
+        metric = bench.metric("instructions")
+        if metric is not None:
+            assert metric.kind is Kind.DETERMINISTIC and len(metric.samples) == 1
+            found[bench.id] = metric.samples[0]
+    return found
+
+
+def test_the_count_repeats_in_another_process_and_moves_with_the_code(tmp_path: Path) -> None:
+    root = _suites(tmp_path, 10_000)
+    options = RunOptions(root, tmp_path / "results", settings=FAST, instructions=True)
+    first, second = _counts(run(options)[0]), _counts(run(options)[0])
+    assert sorted(first) == [
+        "work_suite.Work.time_cold(n=1)", "work_suite.Work.time_cold(n=2)",
+        "work_suite.Work.time_loop(n=1)", "work_suite.Work.time_loop(n=2)",
+    ]  # fmt: skip  # and not time_untouched, which says instructions = False
+    for case, count in first.items():
+        assert abs(second[case] / count - 1) < 0.001, case  # within 0.1% in a new process
+    # Twice the work, about twice the instructions; the code grown by 20%, about 20% more.
+    assert (
+        1.9
+        < first["work_suite.Work.time_loop(n=2)"] / first["work_suite.Work.time_loop(n=1)"]
+        < 2.1
+    )
+    _suites(tmp_path, 12_000)
+    grown = _counts(run(options)[0])
+    ratio = grown["work_suite.Work.time_loop(n=2)"] / first["work_suite.Work.time_loop(n=2)"]
+    assert 1.15 < ratio < 1.25
+
+
+def test_callgrind_totals_are_read_from_its_output() -> None:
+    assert totals("events: Ir\nsummary: 0\ntotals: 6028620\n") == 6_028_620
+    with pytest.raises(ValueError):
+        totals("events: Ir\n")
+
+
+def test_without_valgrind_a_gated_run_works_and_says_so_once(tmp_path: Path) -> None:
+    root = _suites(tmp_path, 100)
+    results, baselines = tmp_path / "results", tmp_path / "baselines"
+    common = ["--suites-dir", str(root), "--results-dir", str(results), "--samples", "3"]
+    env = {"BENCH_VALGRIND": "none", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(tmp_path)}
+    save = [sys.executable, "-m", "harness.cli", "run", *common, "--processes", "1",
+            "--save-baseline", "base", "--baselines-dir", str(baselines)]  # fmt: skip
+    done = subprocess.run(save, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.count("instructions not counted: valgrind is not installed") == 1
+    gate = [sys.executable, "-m", "harness.cli", "run", *common, "--compare", "base",
+            "--baselines-dir", str(baselines)]  # fmt: skip
+    done = subprocess.run(gate, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    assert done.stderr.count("instructions not counted") == 1
