@@ -90,29 +90,27 @@ def run_analyze(
     options: AnalyzeOptions, environ: Mapping[str, str] | None = None
 ) -> AnalyzeOutcome:
     """Analyze ``options.repo`` and render the report; raises analyzer errors as they come."""
-    environ = os.environ if environ is None else environ
-    repo = check_repo(options.repo)
-    config = resolve_config(options, environ)
-    configure_logging(config)
-    if options.api_url:
-        return AnalyzeOutcome(build_report(repo, config), config, config.api_url)
-    mode = config.updated(token=MOCK_TOKEN).effective_api_mode  # the mock is given a token
-    with _mock_for(repo, config.workflow_analysis_limit, mode) as (url, identity):
-        mocked = config.updated(api_url=url, token=MOCK_TOKEN, api_identity=identity)
-        return AnalyzeOutcome(build_report(repo, mocked), mocked, f"the mock at {url}")
+    with _target(options, False, environ) as (repo, config, target):
+        return AnalyzeOutcome(build_report(repo, config), config, target)
 
 
 @contextlib.contextmanager
-def _target(options: AnalyzeOptions, separate_process: bool) -> Iterator[tuple[str, Config, str]]:
+def _target(
+    options: AnalyzeOptions, separate_process: bool, environ: Mapping[str, str] | None = None
+) -> Iterator[tuple[str, Config, str]]:
     """``(repo, config, target)``: the API of ``--api-url``, or the mock, started here."""
     repo = check_repo(options.repo)
-    config = resolve_config(options, os.environ)
+    config = resolve_config(options, os.environ if environ is None else environ)
     configure_logging(config)
     if options.api_url:
         yield repo, config, config.api_url
         return
-    # The mock is given a token, so GITHUB_API_MODE=auto means GraphQL there.
+    # The mock is given a token, so GITHUB_API_MODE=auto means GraphQL there — where the mock
+    # can serve it: GitHub's schema comes from npm (make assets); without it, auto reads REST.
     mode = config.updated(token=MOCK_TOKEN).effective_api_mode
+    if mode == "graphql" and config.github_api_mode == "auto" and _schema_missing():
+        click.echo("note: the mock has no GraphQL schema (make assets): reading REST", err=True)
+        config, mode = config.updated(github_api_mode="rest"), "rest"
     limit = config.workflow_analysis_limit
     with _mock_for(repo, limit, mode, separate_process=separate_process) as (url, identity):
         mocked = config.updated(api_url=url, token=MOCK_TOKEN, api_identity=identity)
@@ -157,6 +155,17 @@ def _mock_for(
         return
     with MockServer(config) as url:
         yield url, identity
+
+
+def _schema_missing() -> bool:
+    from mockgithub.gql.schema import github_schema
+    from mockgithub.published import DescriptionUnavailable
+
+    try:
+        github_schema()
+    except DescriptionUnavailable:
+        return True
+    return False
 
 
 def _graphql_schema() -> None:

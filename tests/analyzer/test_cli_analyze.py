@@ -123,3 +123,25 @@ def test_api_graphql_reads_the_mocks_jobs_in_batches(tmp_path: Path) -> None:
 def test_an_unknown_api_mode_is_refused_with_exit_2(capsys) -> None:
     assert bench("analyze", "octo-org/octo-repo", "--api", "soap") == 2
     assert "--api" in capsys.readouterr().err
+
+
+def test_without_graphql_schema_the_mock_is_read_through_rest_and_says_so(tmp_path: Path) -> None:
+    """auto means GraphQL against the built-in mock; a fresh machine without GitHub's schema
+    (fetched from npm by make assets) still analyzes, through REST."""
+    import shutil
+    import subprocess
+    import sys
+
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "git").symlink_to(shutil.which("git") or "/usr/bin/git")  # no npm here
+    env = {"PATH": str(bin_dir), "XDG_CACHE_HOME": str(tmp_path / "cache"), "HOME": str(tmp_path)}
+    argv = [sys.executable, "-m", "harness.cli", "analyze", "octo-org/octo-repo", "--limit", "5",
+            "--format", "json", "--cache", "none"]  # fmt: skip
+    done = subprocess.run(argv, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (
+        done.stderr.count("note: the mock has no GraphQL schema (make assets): reading REST") == 1
+    )
+    report = json.loads(done.stdout)
+    assert report["api_usage"]["requests"] == 6  # one list page and five job lists
