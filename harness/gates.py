@@ -144,6 +144,25 @@ def against_pairs(runs: Sequence[RunResult]) -> list[tuple[RunResult, RunResult]
     return pairs
 
 
+def _stored(
+    mode: str,
+    baselines: list[RunResult],
+    same: list[RunResult],
+    changes: dict[str, list[RunResult]],
+    policy: Policy,
+    rounds: int,
+    wall: float,
+) -> ModeRow:
+    """A stored-baseline mode: the same code's runs against the baselines (every other run of
+    them when the baselines are those runs), and each change's runs against the baselines."""
+    clean = gate_rate(stored_pairs(baselines, same, baselines is same), policy, rounds)
+    caught = {
+        name: gate_rate(stored_pairs(baselines, runs, False), policy, rounds)
+        for name, runs in changes.items()
+    }
+    return ModeRow(mode, clean, caught, wall)
+
+
 def modes(root: Path, policy: Policy, rounds: int) -> list[ModeRow]:
     """Every gating mode the runs kept under ``root`` can show (calibration/measure.sh)."""
     same = kept(root / "same")
@@ -152,29 +171,16 @@ def modes(root: Path, policy: Policy, rounds: int) -> list[ModeRow]:
         p.name.removeprefix("change-"): kept(p) for p in sorted(root.glob("change-*")) if p.is_dir()
     }
     rows = []
+    wall = wall_s(root, "same-")
     for label, counted in (("without instructions", False), ("with instructions", True)):
         view = (lambda r: r) if counted else without_instructions
         a = [view(r) for r in same]
-        rows.append(
-            ModeRow(
-                f"--compare, baseline of 1 process, {label}",
-                gate_rate(stored_pairs(a, a, True), policy, rounds),
-                {n: gate_rate(stored_pairs(a, [view(r) for r in c], False), policy, rounds)
-                 for n, c in changes.items()},
-                wall_s(root, "same-"),
-            )
-        )  # fmt: skip
+        seen = {n: [view(r) for r in c] for n, c in changes.items()}
+        mode = f"--compare, baseline of 1 process, {label}"
+        rows.append(_stored(mode, a, a, seen, policy, rounds, wall))
         if spread:
-            s = [view(r) for r in spread]
-            rows.append(
-                ModeRow(
-                    f"--compare, baseline of 5 processes, {label}",
-                    gate_rate(stored_pairs(s, a, False), policy, rounds),
-                    {n: gate_rate(stored_pairs(s, [view(r) for r in c], False), policy, rounds)
-                     for n, c in changes.items()},
-                    wall_s(root, "same-"),
-                )
-            )  # fmt: skip
+            mode = f"--compare, baseline of 5 processes, {label}"
+            rows.append(_stored(mode, [view(r) for r in spread], a, seen, policy, rounds, wall))
     against = {p.name.removeprefix("against-"): p for p in sorted(root.glob("against-*"))}
     if "same" in against:
         pairs = {n: against_pairs(kept(p)) for n, p in against.items()}
