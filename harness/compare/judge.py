@@ -55,8 +55,10 @@ def _single_process_warning(verdicts: list[Verdict], policy: Policy) -> list[str
         return []
     return [
         f"{count} sampled metric(s) measured in fewer than {policy.min_processes} worker "
-        f"processes per side: their verdicts cannot see the noise between processes and may "
-        f"cry wolf; use --processes {policy.min_processes} (docs/verdicts.md)"
+        "processes per side: the noise between processes is unseen, so they are never judged "
+        f"regressed (uncertain at most); a baseline saved with --processes "
+        f"{policy.min_processes} (as --save-baseline does), or --against, can judge them "
+        "(docs/verdicts.md)"
     ]
 
 
