@@ -184,12 +184,17 @@ def modes(root: Path, policy: Policy, rounds: int) -> list[ModeRow]:
     against = {p.name.removeprefix("against-"): p for p in sorted(root.glob("against-*"))}
     if "same" in against:
         pairs = {n: against_pairs(kept(p)) for n, p in against.items()}
-        rows.append(
-            ModeRow(
-                "--against (interleaved, this run)",
-                against_rate(pairs.pop("same"), policy),
-                {n: against_rate(v, policy) for n, v in pairs.items()},
-                wall_s(root, "against-same-"),
+        wall = wall_s(root, "against-same-")
+        for label, counted in (("without instructions", False), ("with instructions", True)):
+            view = (lambda r: r) if counted else without_instructions
+            seen = {n: [(view(b), view(c)) for b, c in v] for n, v in pairs.items()}
+            same_pairs = seen.pop("same")
+            rows.append(
+                ModeRow(
+                    f"--against, one run on this machine, {label}",
+                    against_rate(same_pairs, policy),
+                    {n: against_rate(v, policy) for n, v in seen.items()},
+                    wall,
+                )
             )
-        )
     return rows
