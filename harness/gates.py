@@ -42,6 +42,10 @@ class GateRate:
         return GateRate(self.fails.add(bool(regressed)), named)
 
 
+def _as_kept(run: RunResult) -> RunResult:
+    return run
+
+
 def without_instructions(run: RunResult) -> RunResult:
     """``run`` as if valgrind had not been installed."""
     benchmarks = tuple(_uncounted(b) for b in run.benchmarks)
@@ -173,7 +177,7 @@ def modes(root: Path, policy: Policy, rounds: int) -> list[ModeRow]:
     rows = []
     wall = wall_s(root, "same-")
     for label, counted in (("without instructions", False), ("with instructions", True)):
-        view = (lambda r: r) if counted else without_instructions
+        view: Callable[[RunResult], RunResult] = _as_kept if counted else without_instructions
         a = [view(r) for r in same]
         seen = {n: [view(r) for r in c] for n, c in changes.items()}
         mode = f"--compare, baseline of 1 process, {label}"
@@ -181,20 +185,28 @@ def modes(root: Path, policy: Policy, rounds: int) -> list[ModeRow]:
         if spread:
             mode = f"--compare, baseline of 5 processes, {label}"
             rows.append(_stored(mode, [view(r) for r in spread], a, seen, policy, rounds, wall))
-    against = {p.name.removeprefix("against-"): p for p in sorted(root.glob("against-*"))}
-    if "same" in against:
-        pairs = {n: against_pairs(kept(p)) for n, p in against.items()}
-        wall = wall_s(root, "against-same-")
-        for label, counted in (("without instructions", False), ("with instructions", True)):
-            view = (lambda r: r) if counted else without_instructions
-            seen = {n: [(view(b), view(c)) for b, c in v] for n, v in pairs.items()}
-            same_pairs = seen.pop("same")
-            rows.append(
-                ModeRow(
-                    f"--against, one run on this machine, {label}",
-                    against_rate(same_pairs, policy),
-                    {n: against_rate(v, policy) for n, v in seen.items()},
-                    wall,
-                )
+    return rows + _against_rows(root, policy)
+
+
+def _against_rows(root: Path, policy: Policy) -> list[ModeRow]:
+    """Kept ``--against`` runs of the same code and of each change, with and without their
+    instruction counts."""
+    folders = {p.name.removeprefix("against-"): p for p in sorted(root.glob("against-*"))}
+    if "same" not in folders:
+        return []
+    pairs = {name: against_pairs(kept(folder)) for name, folder in folders.items()}
+    wall = wall_s(root, "against-same-")
+    rows = []
+    for label, counted in (("without instructions", False), ("with instructions", True)):
+        view: Callable[[RunResult], RunResult] = _as_kept if counted else without_instructions
+        shown = {n: [(view(b), view(c)) for b, c in v] for n, v in pairs.items()}
+        same = shown.pop("same")
+        rows.append(
+            ModeRow(
+                f"--against, one run on this machine, {label}",
+                against_rate(same, policy),
+                {n: against_rate(v, policy) for n, v in shown.items()},
+                wall,
             )
+        )
     return rows
