@@ -9,11 +9,12 @@ from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
-from harness.records import Kind, Metric, RunResult
+from harness.records import Kind, Metric, RunResult, Status
 
 UNIT_SCALES = {
     "s": ((1e-6, "µs"), (1e-3, "ms"), (1.0, "s")),
     "bytes": ((1, "B"), (2**10, "KiB"), (2**20, "MiB"), (2**30, "GiB")),
+    "instructions": ((1, "instructions"), (1e3, "k instructions"), (1e6, "M instructions")),
 }
 
 
@@ -58,24 +59,31 @@ def _spread(metric: Metric) -> str:
 
 
 def run_table(run: RunResult) -> Table:
-    """One row per benchmark: its main metric's median, spread and its exact request count."""
+    """One row per benchmark: its main metric's median, spread, its exact request count and,
+    where instructions were counted, its instructions per call."""
+    counted = any(b.metric("instructions") for b in run.benchmarks)
+    columns = ["benchmark", "status", "median", "cv", "samples", "requests"]
+    columns += ["instructions"] if counted else []
     table = Table(title=f"run {run.run_id}", title_justify="left")
-    for column in ("benchmark", "status", "median", "cv", "samples", "requests"):
+    for column in columns:
         left = column == "benchmark"
         table.add_column(column, justify="left" if left else "right", overflow="fold")
     for bench in run.benchmarks:
         if not bench.ok or not bench.metrics:
-            colour = "red" if bench.status == "failed" else "yellow"
-            table.add_row(Text(bench.id), f"[{colour}]{bench.status}[/{colour}]", "", "", "", "")
+            colour = "red" if bench.status is Status.FAILED else "yellow"
+            blank = [""] * (len(columns) - 2)
+            table.add_row(Text(bench.id), f"[{colour}]{bench.status}[/{colour}]", *blank)
             continue
         main = bench.metrics[0]
-        requests = bench.metric("requests")
-        table.add_row(
-            Text(bench.id),  # not markup: ids such as test_get[file] hold brackets
-            "ok",
+        requests, instructions = bench.metric("requests"), bench.metric("instructions")
+        cells = [
             format_value(main.summary["median"], main.unit),
             _spread(main),
             str(len(main.samples)),
             f"{requests.samples[-1]:g}" if requests else "",
-        )
+        ]
+        if counted:
+            cells.append(f"{instructions.samples[0]:,.0f}" if instructions else "")
+        # The id is not markup: ids such as test_get[file] hold brackets.
+        table.add_row(Text(bench.id), "ok", *cells)
     return table

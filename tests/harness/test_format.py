@@ -57,3 +57,19 @@ def test_format_value_picks_a_readable_unit() -> None:
     assert format_value(0.000012, "s") == "12 µs"
     assert format_value(3 * 2**20, "bytes") == "3 MiB"
     assert format_value(51.0, "count") == "51"
+
+
+def test_counted_instructions_get_a_column_of_their_own() -> None:
+    counted = Metric.single(
+        "instructions", "instructions", Direction.LOWER, Kind.DETERMINISTIC, (1_234_567.0,)
+    )
+    timed = _metric("time", "s", Kind.SAMPLED, (0.1, 0.1, 0.1))
+    run = RunResult(
+        "20261127T000000000000Z",
+        RunMeta(),
+        (BenchmarkResult("a.A.time_x", "a.A.time_x", {}, Status.OK, (timed, counted)),),
+    )
+    lines = plain_text(run_table(run)).splitlines()
+    assert "instructions" in lines[2]
+    assert next(line for line in lines if "a.A.time_x" in line).rstrip(" │").endswith("1,234,567")
+    assert "instructions" not in plain_text(run_table(_run()))  # none counted: no column
