@@ -54,7 +54,6 @@ class RunOptions:
     processes: int = 1  # worker processes per case, each taking settings.samples samples
     instructions: bool = False  # also count each time case's instructions under callgrind
     duet: bool = False  # --against: both sides of a job at the same time, one per core
-    first_round: int = 0  # the round number of the first process (confirmation continues)
 
 
 class Progress(Protocol):
@@ -296,8 +295,7 @@ def rounds_of(
     cases: list[CaseRef], options: RunOptions, side: Side = Side.CURRENT
 ) -> list[list[Job]]:
     """The jobs of every round: round k holds process k of every job."""
-    first = options.first_round
-    return [jobs_of(cases, first + k, side) for k in range(options.processes)]
+    return [jobs_of(cases, k, side) for k in range(options.processes)]
 
 
 def run(options: RunOptions, progress: Progress | None = None) -> tuple[RunResult, Path]:
