@@ -92,7 +92,7 @@ def _all_verdicts(
     after = {b.id: b for b in current.benchmarks}
     for bench_id, cur in after.items():
         runs = pooled.get(bench_id, (1, 1))
-        context = _context(baseline, current, cur)
+        context = _context(baseline, current, cur, before.get(bench_id))
         yield from _benchmark_verdicts(before.get(bench_id), cur, policy, runs, context)
     planned = set(current.meta.planned_ids)
     for bench_id in current.meta.planned_ids:
@@ -116,13 +116,16 @@ def _unselected_warning(baseline: RunResult, current: RunResult) -> list[str]:
     return [f"{len(left)} benchmark(s) of the baseline not selected in this run: not judged"]
 
 
-def _context(baseline: RunResult, current: RunResult, bench: BenchmarkResult) -> Context:
+def _context(
+    baseline: RunResult,
+    current: RunResult,
+    bench: BenchmarkResult,
+    before: BenchmarkResult | None,
+) -> Context:
     """How this benchmark's two sides were measured, and what would settle a doubt."""
     interleaved = baseline.meta.role == "base" and current.meta.against is not None
-    time, cpu = bench.metric("time"), bench.metric("cpu_time")
-    cpu_bound = (
-        time is None  # a micro benchmark's time: pure CPU work
-        or (cpu is not None and _median(cpu) >= CPU_BOUND * _median(time))
+    cpu_bound = bench.metric("time") is None or any(  # a micro benchmark's time: CPU work
+        _cpu_bound(side) for side in (bench, before) if side is not None
     )
     if interleaved:
         settle = f"measure more worker processes per side (--processes {DEFAULT_MIN_PROCESSES})"
@@ -136,6 +139,15 @@ def _context(baseline: RunResult, current: RunResult, bench: BenchmarkResult) ->
 def _counted(run: RunResult, bench_id: str) -> bool:
     found = run.benchmark(bench_id)
     return found is not None and found.metric("instructions") is not None
+
+
+def _cpu_bound(bench: BenchmarkResult) -> bool:
+    """CPU time at least half the wall time. Either side decides: on a machine busy with other
+    work a CPU-bound benchmark waits for a core, and its CPU time falls to half its wall time
+    or less (a networkx call of 160 µs CPU measured 290–600 µs wall while a calibration ran
+    beside it, and was judged as if it waited on I/O)."""
+    time, cpu = bench.metric("time"), bench.metric("cpu_time")
+    return time is not None and cpu is not None and _median(cpu) >= CPU_BOUND * _median(time)
 
 
 def _median(metric: Metric) -> float:

@@ -282,6 +282,16 @@ def test_against_a_stored_baseline_cpu_bound_times_are_uncertain_by_design() -> 
     assert comparison.exit_code() == 0
 
 
+def test_a_cpu_bound_time_measured_on_a_busy_machine_is_still_judged_cpu_bound() -> None:
+    # The current run waited for a core: the same CPU time, twice the wall time.
+    time = metric("time", noisy(2, 2.0, 0.01, 5), processes=5)
+    cpu = metric("cpu_time", noisy(52, 0.95, 0.01, 5), processes=5)
+    busy = run("b", bench(ID, time, cpu))
+    verdicts = {v.metric: v for v in judge(_cpu_bound("a", 1, 1.0), busy).verdicts}
+    assert verdicts["time"].status is Status.UNCERTAIN and verdicts["time"].capped is not None
+    assert verdicts["cpu_time"].status is Status.UNCHANGED
+
+
 def test_measured_interleaved_the_same_cpu_bound_slowdown_regresses() -> None:
     base = _cpu_bound("a", 1, 1.0, role="base")
     current = _cpu_bound("b", 2, 1.5, against=Against("main", "0123456789abcdef", base.run_id))
