@@ -13,6 +13,7 @@ from harness.compare.policy import Policy
 from harness.compare.processes import DEFAULT_MIN_PROCESSES, Level
 from harness.compare.rules import CPU_BOUND, Context, judge_metric
 from harness.records import BenchmarkResult, Kind, Metric, RunResult
+from harness.records import Status as ResultStatus
 
 GUARDED_STATUSES = (Status.REGRESSED, Status.IMPROVED, Status.WORSE, Status.BETTER)
 
@@ -40,7 +41,7 @@ def judge(
     ]
     verdicts = list(_all_verdicts(baseline, current, policy, pooled))
     warnings += _single_process_warning(verdicts, policy) + _unselected_warning(baseline, current)
-    warnings += _uncounted_warning(baseline, current)
+    warnings += _uncounted_warning(baseline, current) + _failed_baseline_warning(baseline)
     if guard:
         verdicts = [_guarded(v) for v in verdicts]
     return Comparison(
@@ -102,6 +103,19 @@ def _all_verdicts(
     for bench_id in before:
         if bench_id not in after and not planned:  # a file without its plan
             yield Verdict(bench_id, None, Status.MISSING, "not in the current run")
+
+
+def _failed_baseline_warning(baseline: RunResult) -> list[str]:
+    """Benchmarks that failed on the baseline's side are reported new, and so not judged: one
+    line says how many and why the first failed (``--against`` an old revision whose suites
+    cannot run here fails every benchmark on its side)."""
+    failed = [b for b in baseline.benchmarks if b.status is ResultStatus.FAILED]
+    if not failed:
+        return []
+    return [
+        f"{len(failed)} benchmark(s) failed in the baseline run {baseline.run_id}: not judged "
+        f"(first: {failed[0].id}: {failed[0].error})"
+    ]
 
 
 def _unselected_warning(baseline: RunResult, current: RunResult) -> list[str]:

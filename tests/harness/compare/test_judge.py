@@ -142,6 +142,16 @@ def test_new_missing_and_failed_benchmarks() -> None:
     assert [v.status for v in comparison.sorted_verdicts()][0] is Status.FAILED
 
 
+def test_benchmarks_that_failed_in_the_baseline_are_new_and_counted_in_a_warning() -> None:
+    base = run("a", bench("x", status="failed", error="HTTPError: 403"), timed("y", 1, 1.0))
+    comparison = judge(base, run("b", timed("x", 2, 1.0), timed("y", 3, 1.0)))
+    assert comparison.benchmark_status("x") is Status.NEW
+    assert comparison.warnings == (
+        f"1 benchmark(s) failed in the baseline run {base.run_id}: not judged "
+        "(first: x: HTTPError: 403)",
+    )
+
+
 def test_a_planned_benchmark_without_a_result_is_missing_once_with_its_reason() -> None:
     base = run("a", bench("x", counter("n", 1)), bench("y", counter("n", 1)))
     planned = ("x", "y", "z")
