@@ -9,7 +9,8 @@
 #
 #   OUT/same/              RUNS runs of HEAD's quick suite, one process, instructions counted
 #   OUT/spread/            2 runs with 5 processes each (baselines that know their spread)
-#   OUT/change-NAME/       RUNS/2 runs (CHANGE_RUNS) of HEAD with patches/NAME.patch applied
+#   OUT/change-NAME/       RUNS/2 runs (CHANGE_RUNS) of HEAD with patches/NAME.patch applied,
+#                          and patches/NAME.target: the ids of the benchmark it must be caught on
 #   OUT/against-same/      AGAINST `bench run --quick --against HEAD` runs of HEAD itself
 #   OUT/against-NAME/      AGAINST such runs with patches/NAME.patch applied
 # Each `bench run` prints its wall time to OUT/wall.txt. Takes about 2 hours on 2 cores.
@@ -45,6 +46,8 @@ for patch in "$root"/calibration/patches/*.patch; do
   name=$(basename "$patch" .patch)
   if [ -n "${PATCHES:-}" ] && [[ " $PATCHES " != *" $name "* ]]; then continue; fi
   git -C "$tree" apply "$patch"
+  mkdir -p "$out/change-$name"  # the benchmark the change must be caught on (a regex of ids)
+  cp "${patch%.patch}.target" "$out/change-$name/target"
   for i in $(seq "$change_runs"); do
     timed "change-$name-$i" "$bench" run --quick --instructions --results-dir "$out/change-$name"
   done

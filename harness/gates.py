@@ -16,6 +16,7 @@ module measures that from kept runs (docs/verdicts.md, "Gating modes compared"):
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import permutations
@@ -29,17 +30,25 @@ from harness.records import BenchmarkResult, Kind, RunResult
 
 @dataclass(frozen=True)
 class GateRate:
-    """Gate runs that exited 1, and how often each benchmark was named regressed."""
+    """Gate runs that exited 1, those that named the benchmark a change targets (``target``,
+    a regular expression of benchmark ids, where the change has one), and how often each
+    benchmark was named regressed."""
 
     fails: Rate = field(default_factory=Rate)
     named: dict[str, int] = field(default_factory=dict)
+    target: str | None = None
+    on_target: Rate = field(default_factory=Rate)
 
     def add(self, comparison: Comparison) -> GateRate:
         regressed = {v.benchmark for v in comparison.verdicts if v.status is Status.REGRESSED}
         named = dict(self.named)
         for bench_id in regressed:
             named[bench_id] = named.get(bench_id, 0) + 1
-        return GateRate(self.fails.add(bool(regressed)), named)
+        hit = self.target is not None and any(re.search(self.target, b) for b in regressed)
+        return replace(
+            self, fails=self.fails.add(bool(regressed)), named=named,
+            on_target=self.on_target.add(hit),
+        )  # fmt: skip
 
 
 def _as_kept(run: RunResult) -> RunResult:
@@ -77,9 +86,10 @@ def gate_rate(
     designs: Iterator[tuple[RunResult, RunResult, list[RunResult]]],
     policy: Policy,
     rounds: int,
+    target: str | None = None,
 ) -> GateRate:
     """Each design judged and confirmed as ``bench run --compare`` does."""
-    rate = GateRate()
+    rate = GateRate(target=target)
     for base, current, spares in designs:
         comparison = judge(base, current, policy)
         if rounds:
@@ -98,9 +108,11 @@ def _supplier(spares: Sequence[RunResult]) -> Callable[[list[str]], RunResult]:
     return again
 
 
-def against_rate(pairs: Sequence[tuple[RunResult, RunResult]], policy: Policy) -> GateRate:
+def against_rate(
+    pairs: Sequence[tuple[RunResult, RunResult]], policy: Policy, target: str | None = None
+) -> GateRate:
     """Kept ``--against`` runs (base, current), judged again as they were kept."""
-    rate = GateRate()
+    rate = GateRate(target=target)
     for base, current in pairs:
         rate = rate.add(judge(base, current, policy))
     return rate
@@ -156,19 +168,31 @@ def _stored(
     policy: Policy,
     rounds: int,
     wall: float,
+    targets: dict[str, str],
 ) -> ModeRow:
     """A stored-baseline mode: the same code's runs against the baselines (every other run of
     them when the baselines are those runs), and each change's runs against the baselines."""
     clean = gate_rate(stored_pairs(baselines, same, baselines is same), policy, rounds)
     caught = {
-        name: gate_rate(stored_pairs(baselines, runs, False), policy, rounds)
+        name: gate_rate(stored_pairs(baselines, runs, False), policy, rounds, targets.get(name))
         for name, runs in changes.items()
     }
     return ModeRow(mode, clean, caught, wall)
 
 
+def targets(root: Path) -> dict[str, str]:
+    """Each change's target, the regular expression of the benchmark ids it should be caught
+    on, from ``root/change-NAME/target`` (calibration/measure.sh copies
+    calibration/patches/NAME.target there)."""
+    found = {}
+    for path in sorted(root.glob("change-*/target")):
+        found[path.parent.name.removeprefix("change-")] = path.read_text().strip()
+    return found
+
+
 def modes(root: Path, policy: Policy, rounds: int) -> list[ModeRow]:
     """Every gating mode the runs kept under ``root`` can show (calibration/measure.sh)."""
+    aims = targets(root)
     same = kept(root / "same")
     spread = kept(root / "spread") if (root / "spread").is_dir() else []
     changes = {
@@ -181,14 +205,15 @@ def modes(root: Path, policy: Policy, rounds: int) -> list[ModeRow]:
         a = [view(r) for r in same]
         seen = {n: [view(r) for r in c] for n, c in changes.items()}
         mode = f"--compare, baseline of 1 process, {label}"
-        rows.append(_stored(mode, a, a, seen, policy, rounds, wall))
+        rows.append(_stored(mode, a, a, seen, policy, rounds, wall, aims))
         if spread:
             mode = f"--compare, baseline of 5 processes, {label}"
-            rows.append(_stored(mode, [view(r) for r in spread], a, seen, policy, rounds, wall))
-    return rows + _against_rows(root, policy)
+            base = [view(r) for r in spread]
+            rows.append(_stored(mode, base, a, seen, policy, rounds, wall, aims))
+    return rows + _against_rows(root, policy, aims)
 
 
-def _against_rows(root: Path, policy: Policy) -> list[ModeRow]:
+def _against_rows(root: Path, policy: Policy, aims: dict[str, str]) -> list[ModeRow]:
     """Kept ``--against`` runs of the same code and of each change, with and without their
     instruction counts."""
     folders = {p.name.removeprefix("against-"): p for p in sorted(root.glob("against-*"))}
@@ -205,7 +230,7 @@ def _against_rows(root: Path, policy: Policy) -> list[ModeRow]:
             ModeRow(
                 f"--against, one run on this machine, {label}",
                 against_rate(same, policy),
-                {n: against_rate(v, policy) for n, v in shown.items()},
+                {n: against_rate(v, policy, aims.get(n)) for n, v in shown.items()},
                 wall,
             )
         )

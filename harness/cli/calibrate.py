@@ -17,7 +17,7 @@ from harness.cli.output import show
 from harness.compare import Policy
 from harness.errors import EXIT_OK
 from harness.gate import DEFAULT_CONFIRM_ROUNDS
-from harness.gates import ModeRow, modes
+from harness.gates import GateRate, ModeRow, modes
 from harness.history import load_runs
 from harness.measure import SampleSettings
 from harness.records import RunResult
@@ -89,10 +89,16 @@ def gates_table(rows: list[ModeRow]) -> Table:
         grid.add_column(f"{name}: caught", justify="right")
     grid.add_column("wall per run", justify="right")
     for row in rows:
-        cells = [_rate(row.changes[n].fails, "lower") if n in row.changes else "—" for n in changes]
+        cells = [_caught(row.changes[n]) if n in row.changes else "—" for n in changes]
         wall = f"{row.wall_s:.0f} s" if row.wall_s else "—"
         grid.add_row(row.mode, _rate(row.same.fails, "upper"), *cells, wall)
+    grid.caption = "caught: gate runs that exit 1 naming the benchmark the change targets"
     return grid
+
+
+def _caught(rate: GateRate) -> str:
+    """Runs that named the change's target (any exit 1 where it has none)."""
+    return _rate(rate.on_target if rate.target is not None else rate.fails, "lower")
 
 
 def named_table(rows: list[ModeRow]) -> Table:

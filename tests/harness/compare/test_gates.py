@@ -57,3 +57,19 @@ def test_modes_read_the_folders_measure_sh_writes(tmp_path: Path) -> None:
     ]
     assert all(r.same.fails.hits == 0 and r.changes["requests"].fails.hits == 8 for r in rows)
     assert rows[0].wall_s == 80.0
+    assert rows[0].changes["requests"].target is None
+
+
+def test_a_change_counts_as_caught_only_where_its_target_is_named(tmp_path: Path) -> None:
+    for i in range(3):
+        save(_run(f"s{i}", i), tmp_path / "same" / f"s{i}.json")
+    for name, target in (("hit", r"a\.A\.time_x"), ("elsewhere", r"b\.B\.time_y")):
+        for i in range(2):
+            save(
+                _run(f"{name}{i}", 30 + i, requests=101), tmp_path / f"change-{name}" / f"{i}.json"
+            )
+        (tmp_path / f"change-{name}" / "target").write_text(target + "\n")
+    row = modes(tmp_path, Policy(), 1)[1]
+    hit, elsewhere = row.changes["hit"], row.changes["elsewhere"]
+    assert (hit.fails.hits, hit.on_target.hits, hit.on_target.trials) == (6, 6, 6)
+    assert (elsewhere.fails.hits, elsewhere.on_target.hits) == (6, 0)
