@@ -18,6 +18,8 @@ from tests.services import Service, needs
 pytestmark = needs(Service.VALGRIND, unavailable_reason() is None, str(unavailable_reason()))
 
 SUITE = """
+import gc
+
 import work
 
 
@@ -32,6 +34,23 @@ class Work:
         work.loop(n)
 
     time_cold.number = 1
+
+
+# The call allocates half a collection's worth of objects; set-up leaves the collector's count
+# at 0 or at 0.8 of its threshold, so the call triggers a collection in one case only unless
+# the count is reset before counting.
+class Phase:
+    params = [[0, 8]]
+    param_names = ["tenths"]
+
+    def setup(self, tenths):
+        gc.collect()
+        self.kept = [[] for _ in range(gc.get_threshold()[0] * tenths // 10)]
+
+    def time_allocate(self, tenths):
+        return [[] for _ in range(gc.get_threshold()[0] // 2)]
+
+    time_allocate.number = 1
 
 
 def time_untouched():
@@ -69,11 +88,16 @@ def test_the_count_repeats_in_another_process_and_moves_with_the_code(tmp_path: 
     options = RunOptions(root, tmp_path / "results", settings=FAST, instructions=True)
     first, second = _counts(run(options)[0]), _counts(run(options)[0])
     assert sorted(first) == [
+        "work_suite.Phase.time_allocate(tenths=0)", "work_suite.Phase.time_allocate(tenths=8)",
         "work_suite.Work.time_cold(n=1)", "work_suite.Work.time_cold(n=2)",
         "work_suite.Work.time_loop(n=1)", "work_suite.Work.time_loop(n=2)",
     ]  # fmt: skip  # and not time_untouched, which says instructions = False
     for case, count in first.items():
         assert abs(second[case] / count - 1) < 0.001, case  # within 0.1% in a new process
+    # What the process allocated before the call does not decide whether a collection is
+    # counted in it.
+    phased = first["work_suite.Phase.time_allocate(tenths=8)"]
+    assert abs(phased / first["work_suite.Phase.time_allocate(tenths=0)"] - 1) < 0.005
     # Twice the work, about twice the instructions; the code grown by 20%, about 20% more.
     assert (
         1.9
