@@ -140,10 +140,11 @@ def measure(case: CaseRef, task: Task) -> Measured:
 
 
 WARM_CALLS = 2  # calls before the counted ones, as the timed path warms up before sampling
-# A count covers the call and the ~7,400 instructions (measured in a worker) of switching counting on and off: counted
-# alone, a 3,400-instruction call would read 10,400, and a call 20% slower only 7% more. A short
-# benchmark is counted over at least COUNTED_S of its calls (at most MAX_CALLS calls), which
-# thins that to about one instruction per call (about 1 s more under callgrind, once per count).
+# A count covers the call and the ~7,400 instructions (measured in a worker) of switching
+# counting on and off: counted alone, a 3,400-instruction call would read 10,400, and a call 20%
+# slower only 7% more. A short benchmark is counted over at least COUNTED_S of its calls (at
+# most MAX_CALLS calls), which thins that to about one instruction per call (about 1 s more
+# under callgrind, once per count).
 COUNTED_S = 0.02
 MAX_CALLS = 10_000
 PROBE_S = 0.002  # how long the calls that tell how many calls fill COUNTED_S take
