@@ -29,7 +29,6 @@ from functools import cache
 from types import ModuleType
 
 HASH_SEED = "0"
-CALLS = "calls"  # the counting worker's row: how many calls its count covers
 VALGRIND_ENV = "BENCH_VALGRIND"  # the valgrind to use; "none" switches counting off
 _TOTALS = re.compile(r"^totals:\s+(\d+)", re.M)
 

@@ -123,9 +123,7 @@ def _with_instructions(
         total = instructions.totals(counts.read().decode(errors="replace"))
     except ValueError as exc:
         return f"instructions not counted: {exc}"
-    calls = result.metric(instructions.CALLS)  # the worker counted this many calls
-    per_call = total / calls.samples[0] if calls is not None and calls.samples[0] > 0 else total
-    run = ProcessRun((float(per_call),), job.round, job.side)
+    run = ProcessRun((float(total),), job.round, job.side)
     metric = Metric(INSTRUCTIONS, "instructions", Direction.LOWER, Kind.DETERMINISTIC, (run,))
     return [replace(result, metrics=(metric,))]
 

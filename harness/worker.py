@@ -11,7 +11,6 @@ suites) and ``--collect-micro ROOT`` (the micro cases, collected by pytest).
 from __future__ import annotations
 
 import importlib
-import itertools
 import json
 import math
 import os
@@ -139,52 +138,22 @@ def measure(case: CaseRef, task: Task) -> Measured:
     return _valued(case, bound, gather, settings)
 
 
-WARM_CALLS = 2  # calls before the counted ones, as the timed path warms up before sampling
-# A count covers the call and the ~7,400 instructions (measured in a worker) of switching
-# counting on and off: counted alone, a 3,400-instruction call would read 10,400, and a call 20%
-# slower only 7% more. A short benchmark is counted over at least COUNTED_S of its calls (at
-# most MAX_CALLS calls), which thins that to about one instruction per call (about 1 s more
-# under callgrind, once per count).
-COUNTED_S = 0.02
-MAX_CALLS = 10_000
-PROBE_S = 0.002  # how long the calls that tell how many calls fill COUNTED_S take
+WARM_CALLS = 2  # calls before the counted one, as the timed path warms up before sampling
 
 
 def _counted(case: CaseRef, bound: Bound) -> Measured:
-    """Calls of a time benchmark with callgrind counting (this worker runs under it); the
-    parent reads the count and divides it by the calls. Set up as for timing: with
-    ``number = 1`` one cold call (setup right before it); otherwise, after warm-up calls, as
-    many calls as fill ``COUNTED_S``."""
-    from harness.instructions import CALLS, counted
+    """One call of a time benchmark with callgrind counting (this worker runs under it); the
+    parent reads the count. Set up as for timing: with ``number = 1`` the call is cold (setup
+    right before it), otherwise it follows warm-up calls."""
+    from harness.instructions import counted
 
     bound.setup()
-    calls = 1
-    func = bound.func
     if case.attrs.number != 1:
-        for _ in range(WARM_CALLS):  # the first calls also pay for valgrind's translation
-            func()
-        calls = max(1, min(MAX_CALLS, int(COUNTED_S / _seconds_per_call(func))))
-
-    def repeated() -> None:
-        for _ in itertools.repeat(None, calls):  # range() past 256 allocates an int per call
-            func()
-
-    if calls > 1:
-        repeated()  # the loop's own bytecode specialised before it is counted
-    counted(repeated)
+        for _ in range(WARM_CALLS):
+            bound.func()
+    counted(bound.func)
     bound.teardown()
-    return Measured([(CALLS, "calls", Direction.LOWER, Kind.EXACT, [float(calls)])])
-
-
-def _seconds_per_call(func: Callable[[], object]) -> float:
-    """How long a call takes here (under valgrind, not counting), from calls for PROBE_S."""
-    calls, start = 0, time.perf_counter()
-    while True:
-        func()
-        calls += 1
-        elapsed = time.perf_counter() - start
-        if elapsed >= PROBE_S or calls >= MAX_CALLS:
-            return max(elapsed, 1e-9) / calls
+    return Measured([])
 
 
 def _timed(
