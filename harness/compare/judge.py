@@ -156,10 +156,10 @@ def _counted(run: RunResult, bench_id: str) -> bool:
 
 
 def _cpu_bound(bench: BenchmarkResult) -> bool:
-    """CPU time at least half the wall time. Either side decides: on a machine busy with other
-    work a CPU-bound benchmark waits for a core, and its CPU time falls to half its wall time
-    or less (a networkx call of 160 µs CPU measured 290–600 µs wall while a calibration ran
-    beside it, and was judged as if it waited on I/O)."""
+    """CPU time at least ``CPU_BOUND`` of the wall time. Either side decides: on a machine busy
+    with other work a CPU-bound benchmark waits for a core, and its CPU time falls to half its
+    wall time or less (a networkx call of 160 µs CPU measured 290–600 µs wall while a
+    calibration ran beside it, and was judged as if it waited on I/O)."""
     time, cpu = bench.metric("time"), bench.metric("cpu_time")
     return time is not None and cpu is not None and _median(cpu) >= CPU_BOUND * _median(time)
 

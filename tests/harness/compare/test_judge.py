@@ -277,6 +277,16 @@ def test_instruction_counts_are_judged_by_their_ratio_and_tolerance(
     assert v.reason == f"{ratio - 1:+.2%} instructions (tolerance ±1.0%)"
 
 
+@pytest.mark.parametrize(
+    ("added", "status"),
+    [(1_500.0, Status.UNCHANGED), (3_000.0, Status.WORSE), (6_000.0, Status.REGRESSED)],
+)
+def test_a_short_calls_count_may_move_by_2000_instructions(added: float, status: Status) -> None:
+    base = run("a", bench(ID, _instructions(24_000.0)))
+    (v,) = judge(base, run("b", bench(ID, _instructions(24_000.0 + added)))).verdicts
+    assert v.status is status and v.reason.endswith("(tolerance ±8.3%)")
+
+
 def _cpu_bound(label: str, seed: int, wall: float, **meta: object) -> RunResult:
     time = metric("time", noisy(seed, wall, 0.01, 5), processes=5)
     cpu = metric("cpu_time", noisy(seed + 50, wall * 0.95, 0.01, 5), processes=5)
@@ -293,8 +303,8 @@ def test_against_a_stored_baseline_cpu_bound_times_are_uncertain_by_design() -> 
 
 
 def test_a_cpu_bound_time_measured_on_a_busy_machine_is_still_judged_cpu_bound() -> None:
-    # The current run waited for a core: the same CPU time, twice the wall time.
-    time = metric("time", noisy(2, 2.0, 0.01, 5), processes=5)
+    # The current run waited for a core: the same CPU time, four times the wall time.
+    time = metric("time", noisy(2, 4.0, 0.01, 5), processes=5)
     cpu = metric("cpu_time", noisy(52, 0.95, 0.01, 5), processes=5)
     busy = run("b", bench(ID, time, cpu))
     verdicts = {v.metric: v for v in judge(_cpu_bound("a", 1, 1.0), busy).verdicts}
