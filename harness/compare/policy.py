@@ -10,7 +10,7 @@ from harness.errors import InputError
 
 DEFAULT_THRESHOLD = 0.20
 DEFAULT_INSTRUCTION_TOLERANCE = 0.01
-DEFAULT_INSTRUCTION_FLOOR = 2000.0
+DEFAULT_INSTRUCTION_FLOOR = 5000.0
 DEFAULT_ALPHA = 0.01
 ALL_METRICS = "*"
 
@@ -44,8 +44,8 @@ class Policy:
     # case's count over 10 processes; docs/verdicts.md).
     instruction_tolerance: float = DEFAULT_INSTRUCTION_TOLERANCE
     # ... or within this many instructions, for short calls: the allocator's state moves a
-    # call's count by up to 1,600 instructions between processes (networkx's asv suite, calls
-    # of 24,000-63,000 instructions: up to 2.7%).
+    # call's count by up to 2,700 instructions between processes (networkx's asv suite, calls
+    # of 24,000-64,000 instructions: up to 4.2%).
     instruction_floor: float = DEFAULT_INSTRUCTION_FLOOR
 
     def __post_init__(self) -> None:
