@@ -92,8 +92,8 @@ def gate_rate(
     rate = GateRate(target=target)
     for base, current, spares in designs:
         comparison = judge(base, current, policy)
-        if rounds:
-            comparison = confirm(comparison, _supplier(spares), rounds)
+        if rounds and spares:  # as many rounds as there are kept runs to re-measure from
+            comparison = confirm(comparison, _supplier(spares), min(rounds, len(spares)))
         rate = rate.add(comparison)
     return rate
 

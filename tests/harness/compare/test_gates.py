@@ -6,7 +6,7 @@ from pathlib import Path
 
 from harness.compare import Policy
 from harness.gates import gate_rate, modes, stored_pairs, without_instructions
-from harness.records import Direction, Kind, Metric
+from harness.records import Direction, Kind, Metric, RunResult
 from harness.results import save
 from tests.harness.compare.factory import bench, counter, metric, noisy, run
 
@@ -34,6 +34,21 @@ def test_the_same_code_never_fails_and_a_real_change_always_does_naming_the_benc
     caught = gate_rate(stored_pairs(same, doubled, False), Policy(), 2)
     assert (caught.fails.hits, caught.fails.trials) == (8, 8)
     assert caught.named == {"a.A.time_x": 8}
+
+
+def _latency_bound(label: str, seed: int, level: float, processes: int) -> RunResult:
+    samples = noisy(seed, level, 0.05, 3 * processes)
+    time = metric("time", samples, processes=processes)
+    cpu = metric("cpu_time", tuple(x / 10 for x in samples), processes=processes)
+    return run(label, bench("a.A.time_x", time, cpu))
+
+
+def test_confirmation_stops_when_the_kept_runs_run_out() -> None:
+    # A latency-bound time 15% slower than a baseline of 5 processes stays undecided; each
+    # pair has one other current run to re-measure from, and four rounds are asked for.
+    baselines = [_latency_bound("b", 1, 1.0, 5)]
+    currents = [_latency_bound(f"c{i}", 10 + i, 1.15, 1) for i in range(2)]
+    assert gate_rate(stored_pairs(baselines, currents, False), Policy(), 4).fails.trials == 2
 
 
 def test_leaving_instructions_out_hides_a_cpu_change_only_they_see() -> None:
