@@ -216,7 +216,9 @@ def modes(root: Path, policy: Policy, rounds: int) -> list[ModeRow]:
 def _against_rows(root: Path, policy: Policy, aims: dict[str, str]) -> list[ModeRow]:
     """Kept ``--against`` runs of the same code and of each change, with and without their
     instruction counts."""
-    folders = {p.name.removeprefix("against-"): p for p in sorted(root.glob("against-*"))}
+    folders = {
+        p.name.removeprefix("against-"): p for p in sorted(root.glob("against-*")) if p.is_dir()
+    }
     if "same" not in folders:
         return []
     pairs = {name: against_pairs(kept(folder)) for name, folder in folders.items()}

@@ -12,6 +12,7 @@ from harness.compare.model import Comparison, Status, Verdict
 from harness.compare.policy import Policy
 from harness.compare.processes import DEFAULT_MIN_PROCESSES, Level
 from harness.compare.rules import CPU_BOUND, Context, judge_metric
+from harness.micro import PREFIX as MICRO_PREFIX
 from harness.records import BenchmarkResult, Kind, Metric, RunResult
 from harness.records import Status as ResultStatus
 
@@ -138,9 +139,7 @@ def _context(
 ) -> Context:
     """How this benchmark's two sides were measured, and what would settle a doubt."""
     interleaved = baseline.meta.role == "base" and current.meta.against is not None
-    cpu_bound = bench.metric("time") is None or any(  # a micro benchmark's time: CPU work
-        _cpu_bound(side) for side in (bench, before) if side is not None
-    )
+    cpu_bound = any(_cpu_bound(side) for side in (bench, before) if side is not None)
     if interleaved:
         settle = f"measure more worker processes per side (--processes {DEFAULT_MIN_PROCESSES})"
     else:
@@ -160,6 +159,8 @@ def _cpu_bound(bench: BenchmarkResult) -> bool:
     with other work a CPU-bound benchmark waits for a core, and its CPU time falls to half its
     wall time or less (a networkx call of 160 µs CPU measured 290–600 µs wall while a
     calibration ran beside it, and was judged as if it waited on I/O)."""
+    if bench.id.startswith(f"{MICRO_PREFIX}."):  # pytest-benchmark's time of a pure function
+        return True
     time, cpu = bench.metric("time"), bench.metric("cpu_time")
     return time is not None and cpu is not None and _median(cpu) >= CPU_BOUND * _median(time)
 

@@ -65,14 +65,22 @@ def test_modes_read_the_folders_measure_sh_writes(tmp_path: Path) -> None:
     for i in range(2):
         save(_run(f"r{i}", 30 + i, requests=101), tmp_path / "change-requests" / f"r{i}.json")
     (tmp_path / "wall.txt").write_text("same-1 70\nsame-2 90\nchange-requests-1 80\n")
+    (tmp_path / "change-requests-1.log").write_text("")  # measure.sh's logs are no changes
+    (tmp_path / "against-same").mkdir()
+    (tmp_path / "against-requests-1.log").write_text("")
     rows = modes(tmp_path, Policy(), 1)
     assert [r.mode for r in rows] == [
         "--compare, baseline of 1 process, without instructions",
         "--compare, baseline of 1 process, with instructions",
+        "--against, one run on this machine, without instructions",
+        "--against, one run on this machine, with instructions",
     ]
+    assert rows[2].changes == {} and rows[2].same.fails.trials == 0
+    rows = rows[:2]
     assert all(r.same.fails.hits == 0 and r.changes["requests"].fails.hits == 8 for r in rows)
     assert rows[0].wall_s == 80.0
     assert rows[0].changes["requests"].target is None
+    assert all(set(r.changes) == {"requests"} for r in rows)
 
 
 def test_a_change_counts_as_caught_only_where_its_target_is_named(tmp_path: Path) -> None:

@@ -340,6 +340,17 @@ def test_one_process_against_a_stored_baseline_of_five_is_judged_by_their_spread
     assert next(v for v in same.verdicts if v.metric == "time").status is Status.UNCHANGED
 
 
+def test_a_micro_benchmarks_time_is_cpu_work_a_stored_baseline_cannot_judge() -> None:
+    # pytest-benchmark's timings come without a CPU time: the time of a pure function.
+    def micro(label: str, levels: list[float], seed: int) -> RunResult:
+        samples = tuple(x for k, v in enumerate(levels) for x in noisy(seed + k, v, 0.01, 3))
+        time = metric("time", samples, processes=len(levels))
+        return run(label, bench("micro.test_parse.test_analyze_page", time))
+
+    (time,) = judge(micro("a", BASELINE_LEVELS, 1), micro("b", [1.32], 9)).verdicts
+    assert time.status is Status.UNCERTAIN and "machine's speed" in time.reason
+
+
 def test_a_stored_baseline_whose_processes_disagree_cannot_call_a_regression() -> None:
     base = _latency_bound("a", [1.0, 1.4, 0.8, 1.2, 0.9], 1)
     (time, _) = sorted(
