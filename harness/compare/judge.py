@@ -41,7 +41,9 @@ def judge(
         f"{name} run {r.run_id} is incomplete" for name, r in _incomplete(baseline, current)
     ]
     verdicts = list(_all_verdicts(baseline, current, policy, pooled))
-    warnings += _single_process_warning(verdicts, policy) + _unselected_warning(baseline, current)
+    interleaved = baseline.meta.role == "base" and current.meta.against is not None
+    warnings += _single_process_warning(verdicts, policy, interleaved)
+    warnings += _unselected_warning(baseline, current)
     warnings += _uncounted_warning(baseline, current) + _failed_baseline_warning(baseline)
     if guard:
         verdicts = [_guarded(v) for v in verdicts]
@@ -50,17 +52,24 @@ def judge(
     )
 
 
-def _single_process_warning(verdicts: list[Verdict], policy: Policy) -> list[str]:
+def _single_process_warning(
+    verdicts: list[Verdict], policy: Policy, interleaved: bool
+) -> list[str]:
     """Sampled metrics judged on raw samples: the noise between worker processes is unseen."""
     count = sum(1 for v in verdicts if v.kind is Kind.SAMPLED and v.level is Level.SAMPLES)
     if not count:
         return []
+    n = policy.min_processes
+    remedy = (
+        f"--processes {n} measures {n} per side from the start"
+        if interleaved
+        else f"a baseline saved with --processes {n} (as --save-baseline does), or --against, "
+        "can judge them"
+    )
     return [
-        f"{count} sampled metric(s) measured in fewer than {policy.min_processes} worker "
-        "processes per side: the noise between processes is unseen, so they are never judged "
-        f"regressed (uncertain at most); a baseline saved with --processes "
-        f"{policy.min_processes} (as --save-baseline does), or --against, can judge them "
-        "(docs/verdicts.md)"
+        f"{count} sampled metric(s) measured in fewer than {n} worker processes per side: the "
+        "noise between processes is unseen, so they are never judged regressed (uncertain at "
+        f"most); {remedy} (docs/verdicts.md)"
     ]
 
 

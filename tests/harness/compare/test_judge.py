@@ -10,7 +10,7 @@ from harness.compare import Comparison, Policy, Status, Verdict, judge
 from harness.compare.model import FailOn
 from harness.errors import InputError
 from harness.meta import Against, MachineInfo
-from harness.records import Direction, Kind, Metric, RunResult
+from harness.records import BenchmarkResult, Direction, Kind, Metric, RunResult
 from tests.harness.compare.factory import bench, counter, metric, noisy, run, timed
 
 ID = "suite.Bench.time_x(n=1)"
@@ -310,6 +310,16 @@ def test_a_cpu_bound_time_measured_on_a_busy_machine_is_still_judged_cpu_bound()
     verdicts = {v.metric: v for v in judge(_cpu_bound("a", 1, 1.0), busy).verdicts}
     assert verdicts["time"].status is Status.UNCERTAIN and verdicts["time"].capped is not None
     assert verdicts["cpu_time"].status is Status.UNCHANGED
+
+
+def test_measured_interleaved_in_one_process_the_warning_names_processes_not_against() -> None:
+    def one(seed: int) -> BenchmarkResult:
+        return bench(ID, metric("time", noisy(seed, 1.0, 0.05, 10), processes=1))
+
+    base = run("a", one(1), role="base")
+    current = run("b", one(2), against=Against("main", "0123456789abcdef", base.run_id))
+    (warning,) = judge(base, current).warnings
+    assert warning.endswith("--processes 5 measures 5 per side from the start (docs/verdicts.md)")
 
 
 def test_measured_interleaved_the_same_cpu_bound_slowdown_regresses() -> None:
