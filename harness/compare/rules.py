@@ -208,10 +208,10 @@ def _against_spread(
     value, its noise the spread between the baseline's processes (n_b - 1 degrees of
     freedom), so a baseline whose processes disagree widely judges little."""
     sign = 1.0 if verdict.direction is Direction.LOWER else -1.0
-    logs_b = np.log(np.asarray(base, dtype=float))
-    logs_c = np.log(np.asarray(cur, dtype=float))
-    if not (np.isfinite(logs_b).all() and np.isfinite(logs_c).all()):
+    values_b, values_c = np.asarray(base, dtype=float), np.asarray(cur, dtype=float)
+    if not ((values_b > 0).all() and (values_c > 0).all()):
         return math.nan, math.nan, math.nan, 1.0, 1.0  # zero values: no log scale to judge on
+    logs_b, logs_c = np.log(values_b), np.log(values_c)
     spread = max(float(np.std(logs_b, ddof=1)), SPREAD_FLOOR)
     se = spread * math.sqrt(1.0 / len(logs_b) + 1.0 / len(logs_c))
     shift = sign * float(np.mean(logs_c) - np.mean(logs_b))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import replace
 
 import pytest
@@ -359,6 +360,15 @@ def test_a_micro_benchmarks_time_is_cpu_work_a_stored_baseline_cannot_judge() ->
 
     (time,) = judge(micro("a", BASELINE_LEVELS, 1), micro("b", [1.32], 9)).verdicts
     assert time.status is Status.UNCERTAIN and "machine's speed" in time.reason
+
+
+def test_a_zero_against_a_baselines_spread_is_judged_without_a_numpy_warning() -> None:
+    base = _latency_bound("a", BASELINE_LEVELS, 1)
+    zero = run("b", bench(ID, metric("time", (0.0, 0.0, 0.0), processes=1)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # "divide by zero encountered in log" was printed
+        verdicts = judge(base, zero).verdicts
+    assert next(v for v in verdicts if v.metric == "time").status is not Status.REGRESSED
 
 
 def test_a_stored_baseline_whose_processes_disagree_cannot_call_a_regression() -> None:
