@@ -51,10 +51,6 @@ class GateRate:
         )  # fmt: skip
 
 
-def _as_kept(run: RunResult) -> RunResult:
-    return run
-
-
 def without_instructions(run: RunResult) -> RunResult:
     """``run`` as if valgrind had not been installed."""
     benchmarks = tuple(_uncounted(b) for b in run.benchmarks)
@@ -64,6 +60,13 @@ def without_instructions(run: RunResult) -> RunResult:
 def _uncounted(bench: BenchmarkResult) -> BenchmarkResult:
     kept = tuple(m for m in bench.metrics if m.kind is not Kind.DETERMINISTIC)
     return replace(bench, metrics=kept)
+
+
+# Each mode is judged twice: as if valgrind had not been installed, and as kept.
+VIEWS: tuple[tuple[str, Callable[[RunResult], RunResult]], ...] = (
+    ("without instructions", without_instructions),
+    ("with instructions", lambda run: run),
+)
 
 
 def stored_pairs(
@@ -200,8 +203,7 @@ def modes(root: Path, policy: Policy, rounds: int) -> list[ModeRow]:
     }
     rows = []
     wall = wall_s(root, "same-")
-    for label, counted in (("without instructions", False), ("with instructions", True)):
-        view: Callable[[RunResult], RunResult] = _as_kept if counted else without_instructions
+    for label, view in VIEWS:
         a = [view(r) for r in same]
         seen = {n: [view(r) for r in c] for n, c in changes.items()}
         mode = f"--compare, baseline of 1 process, {label}"
@@ -224,8 +226,7 @@ def _against_rows(root: Path, policy: Policy, aims: dict[str, str]) -> list[Mode
     pairs = {name: against_pairs(kept(folder)) for name, folder in folders.items()}
     wall = wall_s(root, "against-same-")
     rows = []
-    for label, counted in (("without instructions", False), ("with instructions", True)):
-        view: Callable[[RunResult], RunResult] = _as_kept if counted else without_instructions
+    for label, view in VIEWS:
         shown = {n: [(view(b), view(c)) for b, c in v] for n, v in pairs.items()}
         same = shown.pop("same")
         rows.append(

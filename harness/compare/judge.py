@@ -41,8 +41,7 @@ def judge(
         f"{name} run {r.run_id} is incomplete" for name, r in _incomplete(baseline, current)
     ]
     verdicts = list(_all_verdicts(baseline, current, policy, pooled))
-    interleaved = baseline.meta.role == "base" and current.meta.against is not None
-    warnings += _single_process_warning(verdicts, policy, interleaved)
+    warnings += _single_process_warning(verdicts, policy, interleaved(baseline, current))
     warnings += _unselected_warning(baseline, current)
     warnings += _uncounted_warning(baseline, current) + _failed_baseline_warning(baseline)
     if guard:
@@ -50,6 +49,12 @@ def judge(
     return Comparison(
         baseline, current, policy, tuple(verdicts), tuple(warnings), pooled_runs=pooled
     )
+
+
+def interleaved(baseline: RunResult, current: RunResult) -> bool:
+    """Whether the two runs were measured together, alternating (``--against``), rather than the
+    baseline being a stored result of another run."""
+    return baseline.meta.role == "base" and current.meta.against is not None
 
 
 def _single_process_warning(
@@ -147,15 +152,15 @@ def _context(
     before: BenchmarkResult | None,
 ) -> Context:
     """How this benchmark's two sides were measured, and what would settle a doubt."""
-    interleaved = baseline.meta.role == "base" and current.meta.against is not None
+    together = interleaved(baseline, current)
     cpu_bound = any(_cpu_bound(side) for side in (bench, before) if side is not None)
-    if interleaved:
+    if together:
         settle = f"measure more worker processes per side (--processes {DEFAULT_MIN_PROCESSES})"
     else:
         commit = (baseline.meta.commit or "")[:12] or "<the baseline's revision>"
         settle = f"bench run --against {commit}"
     counted = bench.metric("instructions") is not None and _counted(baseline, bench.id)
-    return Context(interleaved=interleaved, cpu_bound=cpu_bound, counted=counted, settle=settle)
+    return Context(interleaved=together, cpu_bound=cpu_bound, counted=counted, settle=settle)
 
 
 def _counted(run: RunResult, bench_id: str) -> bool:
