@@ -109,7 +109,7 @@ def named_table(rows: list[ModeRow]) -> Table:
     grid.add_column("named", overflow="fold")
     for row in rows:
         for label, rate in (("same code", row.same), *row.changes.items()):
-            top = sorted(rate.named.items(), key=lambda kv: -kv[1])[:4]
+            top = sorted(rate.named.items(), key=lambda kv: (-kv[1], kv[0]))[:4]  # ties by id
             named = ", ".join(f"{bench_id} ×{count}" for bench_id, count in top) or "—"
             grid.add_row(row.mode, label, named)
     return grid
