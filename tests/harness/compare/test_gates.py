@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.console import Console
+
+from harness.cli.calibrate import named_table
 from harness.compare import Policy
-from harness.gates import gate_rate, modes, stored_pairs, without_instructions
+from harness.gates import GateRate, ModeRow, gate_rate, modes, stored_pairs, without_instructions
 from harness.records import Direction, Kind, Metric, RunResult
 from harness.results import save
 from tests.harness.compare.factory import bench, counter, metric, noisy, run
@@ -96,3 +99,10 @@ def test_a_change_counts_as_caught_only_where_its_target_is_named(tmp_path: Path
     hit, elsewhere = row.changes["hit"], row.changes["elsewhere"]
     assert (hit.fails.hits, hit.on_target.hits, hit.on_target.trials) == (6, 6, 6)
     assert (elsewhere.fails.hits, elsewhere.on_target.hits) == (6, 0)
+
+
+def test_benchmarks_named_equally_often_are_listed_in_id_order() -> None:
+    rate = GateRate(named={"b.B.time_y": 2, "a.A.time_x": 2, "c.C.time_z": 3})
+    console = Console(width=200, record=True)
+    console.print(named_table([ModeRow("m", rate, {}, 0.0)]))
+    assert "c.C.time_z ×3, a.A.time_x ×2, b.B.time_y ×2" in console.export_text()
