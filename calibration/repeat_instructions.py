@@ -2,8 +2,10 @@
 
     .venv/bin/python calibration/repeat_instructions.py N [REGEX]     (from the project's root)
 
-Every count is a fresh worker under callgrind, as ``bench run --instructions`` counts one; the
-N counts of a benchmark come from N processes, two at a time on two lanes of fixtures. Prints,
+Every count is a worker under callgrind, as ``bench run --instructions`` counts one: a child
+forked by a counting zygote (``harness.zygote``). The N counts of a benchmark come from N
+repetitions, each with zygotes of its own (a fresh interpreter under valgrind: what one run of
+bench and the next share), two jobs at a time on two lanes of fixtures. Prints,
 per benchmark, the smallest and largest count and (largest - smallest) / smallest
 (docs/verdicts.md, "Instruction counts: how repeatable").
 """
@@ -39,8 +41,9 @@ def main(count: int, pattern: str | None) -> None:
             recorder = Recorder(
                 RunResult("repeat"), Path(scratch) / "r.json", worker_setup(options, package)
             )
-            entries = [(recorder, replace(job, round=k)) for k in range(count) for job in jobs]
-            execute([recorder], in_steps(entries, len(lanes)), lanes, Silent())
+            for k in range(count):  # each execute starts zygotes of its own
+                entries = [(recorder, replace(job, round=k)) for job in jobs]
+                execute([recorder], in_steps(entries, len(lanes)), lanes, Silent())
     for bench in recorder.result.benchmarks:
         metric = bench.metric("instructions")
         if metric is None:

@@ -2,11 +2,12 @@
 not depend on how fast or busy the machine is.
 
 The worker runs under ``valgrind --tool=callgrind --instr-atstart=no``: nothing is counted while
-Python starts, imports and sets the benchmark up (the fixed cost stays near 2 s instead of the
-~50× slowdown of counting everything); the worker switches counting on around the measured call
-with callgrind's client requests and off after it, and callgrind writes the total when the
-process exits. ``PYTHONHASHSEED`` is fixed so that dict and set layouts, and with them the
-instruction count, repeat from process to process.
+Python starts, imports and sets the benchmark up (no ~50× slowdown of counting everything); the
+worker switches counting on around the measured call with callgrind's client requests and off
+after it, and callgrind writes the total when the process exits. Starting Python and importing
+under valgrind still costs seconds, so the workers are children forked by a zygote that did it
+once (``harness.zygote``). ``PYTHONHASHSEED`` is fixed so that dict and set layouts, and with
+them the instruction count, repeat from process to process.
 
 The client requests are magic instruction sequences that only C can emit. The binding is the
 one that ships, prebuilt, in the ``pytest-codspeed`` wheel (MIT; CodSpeed's own instrument
@@ -70,15 +71,15 @@ def hooks_path() -> str:
     raise InstrumentHooksMissing("pytest-codspeed has no instrument hooks for this platform")
 
 
-def command(worker: list[str], out_fd: int) -> list[str]:
+def command(worker: list[str], out_file: str) -> list[str]:
     """``worker`` run under callgrind, counting only where the worker asks, the totals written
-    to the inherited file descriptor ``out_fd``."""
+    to ``out_file`` (``%p`` in it is the pid of the process, a forked child's own)."""
     executable = valgrind()
     if executable is None:
         raise InstructionsUnavailable("valgrind is not installed")
     return [
         executable, "--tool=callgrind", "--instr-atstart=no", "--trace-children=no", "-q",
-        f"--callgrind-out-file=/proc/self/fd/{out_fd}", "--dump-instr=no", "--dump-line=no",
+        f"--callgrind-out-file={out_file}", "--dump-instr=no", "--dump-line=no",
         "--compress-strings=no", "--compress-pos=no", *worker,
     ]  # fmt: skip
 

@@ -18,7 +18,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 import psutil
 
@@ -34,6 +34,7 @@ from harness.records import (
     ProcessRun,
     Status,
 )
+from harness.zygote import Zygotes
 
 INSTRUCTIONS = "instructions"  # the metric's name
 VALGRIND_RSS_MB = 300.0  # callgrind's own memory on top of the worker's
@@ -52,14 +53,20 @@ class WorkerSetup:
     quick: bool = False
 
 
-def run_job(job: Job, setup: WorkerSetup) -> list[BenchmarkResult]:
-    """Measure ``job`` in a fresh worker process: one result per case, failures included."""
+def run_job(
+    job: Job, setup: WorkerSetup, zygotes: Zygotes | None = None, lane: int = 0
+) -> list[BenchmarkResult]:
+    """Measure ``job`` in a fresh worker process (an instruction count in a child of the run's
+    counting zygote for ``lane``, ``harness.zygote``): one result per case, failures included."""
     task = Task(job, str(setup.suites_root.resolve()), setup.package, setup.settings, setup.quick)
     started = time.perf_counter()
     cap = job.max_rss_mb(setup.max_rss_mb)
     if job.instructions:
-        cap = cap * 2 + VALGRIND_RSS_MB
-    outcome = _run_worker(task, setup, job.timeout_s, cap)
+        with contextlib.ExitStack() as stack:
+            pool = zygotes or stack.enter_context(Zygotes())
+            outcome = _count(task, setup, pool, (job.timeout_s, cap * 2 + VALGRIND_RSS_MB), lane)
+    else:
+        outcome = _run_worker(task, setup, job.timeout_s, cap)
     elapsed = time.perf_counter() - started
     if isinstance(outcome, str):
         return [
@@ -80,62 +87,57 @@ def _run_worker(
         tempfile.TemporaryFile() as task_file,
         tempfile.TemporaryFile() as reply,
         tempfile.TemporaryFile() as stderr,
-        tempfile.TemporaryFile() as counts,
     ):
         task_file.write(json.dumps(task.to_dict()).encode())
         task_file.seek(0)
         command = [sys.executable, "-m", "harness.worker", "-", str(reply.fileno())]
-        env = {**os.environ, **setup.env}
-        fds = [reply.fileno()]
-        if task.job.instructions:
-            command = instructions.command(command, counts.fileno())
-            env["PYTHONHASHSEED"] = instructions.HASH_SEED
-            fds.append(counts.fileno())
         process = subprocess.Popen(
             command,
-            env=env,
+            env={**os.environ, **setup.env},
             cwd=setup.cwd,
             stdin=task_file,
             stdout=subprocess.DEVNULL,
             stderr=stderr,
-            pass_fds=tuple(fds),
+            pass_fds=(reply.fileno(),),
             start_new_session=True,
             preexec_fn=die_with_parent(os.getpid()),
         )
         failure = _supervise(process, timeout_s, max_rss_mb)
         if failure:
             return failure
-        results = _reply(reply, stderr, process.returncode, len(task.job.cases))
-        if task.job.instructions and not isinstance(results, str):
-            return _with_instructions(results, counts, task.job)
-        return results
+        reply.seek(0)
+        stderr.seek(0)
+        return _reply(reply.read(), stderr.read(), process.returncode, len(task.job.cases))
 
 
-def _with_instructions(
-    results: list[BenchmarkResult], counts: IO[bytes], job: Job
+def _count(
+    task: Task, setup: WorkerSetup, zygotes: Zygotes, limits: tuple[float, float], lane: int
 ) -> list[BenchmarkResult] | str:
-    """The counting worker's result with its count as the ``instructions`` metric."""
+    """The counting child's result with its count as the ``instructions`` metric."""
+    env = {**os.environ, **setup.env, "PYTHONHASHSEED": instructions.HASH_SEED}
+    outcome = zygotes.run(task, env, setup.cwd, limits, lane)
+    if isinstance(outcome, str):
+        return outcome
+    if outcome.failure:
+        return outcome.failure
+    results = _reply(outcome.reply, outcome.stderr, outcome.code, len(task.job.cases))
+    if isinstance(results, str):
+        return results
     (result,) = results
     if not result.ok:
         return results
-    counts.seek(0)
     try:
-        total = instructions.totals(counts.read().decode(errors="replace"))
+        total = instructions.totals(outcome.callgrind)
     except ValueError as exc:
         return f"instructions not counted: {exc}"
-    run = ProcessRun((float(total),), job.round, job.side)
+    run = ProcessRun((float(total),), task.job.round, task.job.side)
     metric = Metric(INSTRUCTIONS, "instructions", Direction.LOWER, Kind.DETERMINISTIC, (run,))
     return [replace(result, metrics=(metric,))]
 
 
-def _reply(
-    reply: IO[bytes], stderr: IO[bytes], code: int, expected: int
-) -> list[BenchmarkResult] | str:
-    reply.seek(0)
-    data = reply.read()
+def _reply(data: bytes, stderr: bytes, code: int, expected: int) -> list[BenchmarkResult] | str:
     if not data:
-        stderr.seek(0)
-        lines = stderr.read().decode(errors="replace").strip().splitlines()
+        lines = stderr.decode(errors="replace").strip().splitlines()
         return f"worker exited with code {code}: {(lines[-1:] or ['no output'])[0]}"
     try:
         raw: Any = json.loads(data)

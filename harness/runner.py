@@ -33,6 +33,7 @@ from harness.records import BenchmarkResult, RunResult, Side
 from harness.results import save
 from harness.shard import Shard, parse_shard, select_shard
 from harness.suite import CaseRef, discover, ignored_warnings, import_suites, select
+from harness.zygote import Zygotes
 
 DEFAULT_MAX_RSS_MB = 400
 
@@ -228,8 +229,11 @@ def execute(
     """
     progress.started(sum(len(e[1].cases) for step in schedule for e in step if e is not None))
     try:
-        for step in schedule:
-            _execute_step(step, lanes, progress)
+        # One pool for the run: a zygote dies with the thread that started it (the parent-death
+        # signal follows the thread), so its threads must last as long as the zygotes.
+        with Zygotes() as zygotes, ThreadPoolExecutor(max_workers=len(lanes)) as pool:
+            for step in schedule:
+                _execute_step(step, lanes, progress, (zygotes, pool))
     except KeyboardInterrupt:
         kept = []
         for recorder in recorders:
@@ -238,22 +242,23 @@ def execute(
         raise RunInterrupted(f"interrupted: kept {'; '.join(kept)}") from None
 
 
-def _execute_step(step: Step, lanes: list[Lane], progress: Progress) -> None:
+def _execute_step(
+    step: Step, lanes: list[Lane], progress: Progress, using: tuple[Zygotes, ThreadPoolExecutor]
+) -> None:
     """Run the step's jobs, each on its lane; record them in the step's order."""
     work = []
-    for entry, lane in zip(step, lanes, strict=False):
+    for k, (entry, lane) in enumerate(zip(step, lanes, strict=False)):
         if entry is None:
             continue
         recorder, job = entry
         todo = _todo(recorder, job, progress)
         if todo:
-            work.append((recorder, replace(job, cases=tuple(todo)), lane))
+            work.append((recorder, replace(job, cases=tuple(todo)), (k, lane), using[0]))
     if len(work) > 1:
-        with ThreadPoolExecutor(max_workers=len(work)) as pool:
-            results = list(pool.map(lambda item: _measure(*item), work))
+        results = list(using[1].map(lambda item: _measure(*item), work))
     else:
         results = [_measure(*item) for item in work]
-    for (recorder, job, _), outcomes in zip(work, results, strict=True):
+    for (recorder, job, _, _), outcomes in zip(work, results, strict=True):
         _record(recorder, job, outcomes, progress)
 
 
@@ -270,11 +275,14 @@ def _todo(recorder: Recorder, job: Job, progress: Progress) -> list[CaseRef]:
     return todo
 
 
-def _measure(recorder: Recorder, job: Job, lane: Lane) -> list[BenchmarkResult]:
+def _measure(
+    recorder: Recorder, job: Job, on: tuple[int, Lane], zygotes: Zygotes
+) -> list[BenchmarkResult]:
+    k, lane = on
     for fixture in lane.fixtures:
         fixture.reset()
     setup = replace(recorder.setup, env={**lane.env, **recorder.setup.env})
-    return run_job(job, setup)
+    return run_job(job, setup, zygotes, k)
 
 
 def _record(

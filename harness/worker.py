@@ -5,7 +5,8 @@ written to file descriptor FD. The parent only orchestrates; everything that
 is measured happens here, in a fresh interpreter per job. The reply holds the same records the
 parent stores (``harness.codec``): each metric with the one ``ProcessRun`` this process took.
 Two more entry points serve planning: ``--plan ROOT OPTIONS`` (the cases of another revision's
-suites) and ``--collect-micro ROOT`` (the micro cases, collected by pytest).
+suites) and ``--collect-micro ROOT`` (the micro cases, collected by pytest); ``--zygote ROOT``
+is the counting zygote (``harness.zygote``), which forks a worker per instruction-counting job.
 """
 
 from __future__ import annotations
@@ -311,7 +312,16 @@ def print_micro(root: str) -> int:
     return 0
 
 
+def reply_to(task: Task) -> dict[str, object]:
+    """The worker's reply for ``task``: its results as the parent stores them."""
+    return {"results": [codec.encode_benchmark(r, with_summary=False) for r in run_task(task)]}
+
+
 def main(argv: list[str]) -> int:
+    if argv and argv[0] == "--zygote":
+        from harness.zygote import serve
+
+        return serve(argv[1], reply_to)
     if argv and argv[0] in ("--plan", "--collect-micro"):
         try:
             return print_plan(*argv[1:3]) if argv[0] == "--plan" else print_micro(argv[1])
@@ -319,9 +329,7 @@ def main(argv: list[str]) -> int:
             print(exc, file=sys.stderr)
             return exc.exit_code
     stop_group_on_term()
-    task = Task.from_dict(json.load(sys.stdin))
-    results = run_task(task)
-    reply = {"results": [codec.encode_benchmark(r, with_summary=False) for r in results]}
+    reply = reply_to(Task.from_dict(json.load(sys.stdin)))
     with os.fdopen(int(argv[1]), "w") as out:
         json.dump(reply, out, allow_nan=False)
     return 0

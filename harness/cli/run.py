@@ -77,8 +77,9 @@ QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup
     default=None,
     show_default="on with --compare, --against and --save-baseline where valgrind is installed",
     help=(
-        "Also count each time benchmark's instructions under valgrind (one extra worker per "
-        "benchmark): a CPU metric that does not depend on the machine's speed."
+        "Also count each time benchmark's instructions under valgrind (one more worker per "
+        "benchmark, forked from one that imported the suites once): a CPU metric that does "
+        "not depend on the machine's speed."
     ),
 )
 @suites_dir_option

@@ -131,3 +131,65 @@ def test_without_valgrind_a_gated_run_works_and_says_so_once(tmp_path: Path) -> 
     done = subprocess.run(gate, capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode in (0, 1), done.stderr
     assert done.stderr.count("instructions not counted") == 1
+
+
+# Counted jobs run in children forked by one zygote per lane (harness.zygote): a child that
+# hangs or dies is that job's failure alone, and no child sees what an earlier one changed.
+ZYGOTE_SUITE = """
+import os
+import time
+
+COUNTED = os.environ.get("PYTHONHASHSEED") == "0"  # set for counting workers only
+grown = []
+
+
+def time_grows():
+    grown.extend([1] * 1000)
+    sum(grown)  # the more calls before this one grew it, the more work
+
+
+def time_grows_too():
+    grown.extend([1] * 1000)
+    sum(grown)
+
+
+def time_hangs():
+    if COUNTED:
+        time.sleep(600)  # longer than the test may take: only a kill ends it
+
+
+time_hangs.timeout = 1  # counted: 5 s (INSTRUCTIONS_SLOWDOWN)
+
+
+def time_dies():
+    if COUNTED:
+        os._exit(3)
+
+
+def time_then():
+    sum(range(1000))
+"""
+
+
+def test_a_counting_child_that_hangs_or_dies_fails_alone_and_children_start_afresh(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "suites"
+    root.mkdir()
+    (root / "__init__.py").write_text("")
+    (root / "zygote_suite.py").write_text(ZYGOTE_SUITE)
+    options = RunOptions(root, tmp_path / "results", settings=FAST, instructions=True)
+    result = run(options)[0]
+    counts = _counts(result)
+    assert sorted(counts) == [
+        "zygote_suite.time_grows", "zygote_suite.time_grows_too", "zygote_suite.time_then"
+    ]  # fmt: skip
+    warnings = "\n".join(result.meta.warnings)
+    assert "instructions of zygote_suite.time_hangs not counted: timed out after 5 s" in warnings
+    assert "instructions of zygote_suite.time_dies not counted: worker exited with code 3" in (
+        warnings
+    )
+    # Counted one after the other in children of the same zygote: had the second seen the list
+    # the first grew, it would have summed twice as many items.
+    grows, too = counts["zygote_suite.time_grows"], counts["zygote_suite.time_grows_too"]
+    assert abs(too / grows - 1) < 0.01
