@@ -11,20 +11,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
-from harness.compare.judge import judge
-from harness.compare.model import Comparison, Status
-from harness.records import Kind, RunResult
+from harness.compare import stats
+from harness.compare.judge import interleaved, judge
+from harness.compare.model import Comparison, Status, Verdict
+from harness.compare.processes import process_values
+from harness.records import Direction, Kind, Metric, RunResult
 
 Remeasure = Callable[[list[str]], "RunResult | tuple[RunResult, RunResult]"]
 DEFAULT_ROUNDS = 2
 CONFIRMED = (Status.REGRESSED, Status.UNCERTAIN)
 
 
-def to_confirm(comparison: Comparison) -> list[str]:
+def to_confirm(comparison: Comparison, rounds_left: int | None = None) -> list[str]:
     """Benchmark ids with a sampled metric regressed or uncertain on the evidence itself.
 
     Exact counters need no confirmation, and a verdict made uncertain by the environment
-    guard would stay uncertain however often it is measured.
+    guard would stay uncertain however often it is measured. Given ``rounds_left`` (rounds
+    that each add one process per side, as ``--against`` does), neither is a metric those
+    rounds can no longer make regressed (:func:`can_still_regress`).
     """
     ids = [
         v.benchmark
@@ -33,8 +37,43 @@ def to_confirm(comparison: Comparison) -> list[str]:
         and v.status in CONFIRMED
         and not v.env_guarded
         and v.capped is None
+        and (rounds_left is None or can_still_regress(comparison, v, rounds_left))
     ]
     return list(dict.fromkeys(ids))
+
+
+def can_still_regress(comparison: Comparison, verdict: Verdict, rounds_left: int) -> bool:
+    """Whether ``rounds_left`` more processes per side could make ``verdict`` regressed.
+
+    Both sides measured together are judged regressed only on one value per process, by a rank
+    test at α, and only with enough processes per side. A process's value never changes, so the
+    pairs in which a current process already did no worse than a baseline one stay: the
+    smallest p-value still reachable is the test's with every new baseline process better and
+    every new current one worse than all so far. On the quick suite's ``--against`` of the same
+    code, most suspects that did not settle in 4 rounds were out of reach after 1 or 2 (the
+    mock's latency error, a leak check of 0.03–0.8 MiB, a recommended job count of 8 or 16).
+    """
+    policy = comparison.policy
+    base = _metric(comparison.baseline, verdict.benchmark, verdict.metric)
+    cur = _metric(comparison.current, verdict.benchmark, verdict.metric)
+    if base is None or cur is None:
+        return True
+    old = list(process_values(base, policy.process_statistic))
+    new = list(process_values(cur, policy.process_statistic))
+    if min(len(old), len(new)) + rounds_left < max(policy.min_processes, 2):
+        return False  # never judged on processes: at most uncertain
+    if not old or not new:
+        return True
+    low, high = min(old + new), max(old + new)
+    below = [low - 1 - abs(low) - i for i in range(rounds_left)]  # distinct: no ties added
+    above = [high + 1 + abs(high) + i for i in range(rounds_left)]
+    better, worse = (below, above) if verdict.direction is Direction.LOWER else (above, below)
+    return stats.worse_p_value(old + better, new + worse, verdict.direction) < policy.alpha
+
+
+def _metric(run: RunResult, benchmark_id: str, name: str | None) -> Metric | None:
+    bench = next((b for b in run.benchmarks if b.id == benchmark_id), None)
+    return bench.metric(name) if bench is not None and name else None
 
 
 def confirm(
@@ -44,8 +83,9 @@ def confirm(
     remeasured = list(comparison.remeasured)
     runs = dict(comparison.pooled_runs)
     notes: list[str] = []
-    for _ in range(rounds):
-        ids = to_confirm(comparison)
+    together = interleaved(comparison.baseline, comparison.current)
+    for done in range(rounds):
+        ids = to_confirm(comparison, rounds - done if together else None)
         if not ids:
             break
         fresh = remeasure(ids)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from harness.compare import Status, confirm, judge, to_confirm
+from harness.compare import Comparison, Policy, Status, confirm, judge, to_confirm
+from harness.meta import Against
 from harness.records import RunResult
 from tests.harness.compare.factory import bench, counter, metric, noisy, run, timed
 
@@ -70,3 +71,47 @@ def test_a_failed_remeasure_keeps_the_earlier_samples_and_says_so() -> None:
     assert final.benchmark_status("x") is Status.REGRESSED
     assert any("re-measuring x failed (boom)" in w for w in final.warnings)
     assert final.pooled_runs == {}
+
+
+def _together(
+    base_values: tuple[float, ...], cur_values: tuple[float, ...], policy: Policy | None = None,
+    **kw: str,
+) -> Comparison:  # fmt: skip
+    """An ``--against`` pair: one value of metric ``track`` per process on each side."""
+    base = run("a", bench("x", metric("track", base_values, **kw)), role="base")
+    against = Against("main", "0123456789abcdef", base.run_id)
+    current = run("b", bench("x", metric("track", cur_values, **kw)), against=against)
+    return judge(base, current, policy)
+
+
+def test_measured_together_a_suspect_more_processes_cannot_make_regressed_is_not_remeasured() -> (
+    None
+):
+    # Both current processes already did no worse than the slower baseline process: at 5
+    # processes per side the rank test cannot reach α = 0.01 (two such pairs: p ≥ 4/252).
+    overlapping = _together((1.0, 1.6), (1.5, 1.1))
+    assert overlapping.benchmark_status("x") is Status.UNCERTAIN
+    assert to_confirm(overlapping) == ["x"]
+    assert to_confirm(overlapping, rounds_left=3) == []
+    apart = _together((1.0, 1.05), (1.5, 1.6))
+    assert to_confirm(apart, rounds_left=3) == ["x"]
+    # With 4 processes per side at most, too few to be judged on processes (at α = 0.05, 4 vs
+    # 4 could be significant: it is the number of processes that rules it out).
+    loose = _together((1.0, 1.05), (1.5, 1.6), Policy(alpha=0.05))
+    assert to_confirm(loose, rounds_left=3) == ["x"]
+    assert to_confirm(loose, rounds_left=2) == []
+    # Higher is better: the same, mirrored.
+    higher = {"direction": "higher", "unit": "requests/s"}
+    assert to_confirm(_together((100.0, 60.0), (70.0, 90.0), **higher), rounds_left=3) == []
+    assert to_confirm(_together((100.0, 95.0), (60.0, 62.0), **higher), rounds_left=3) == ["x"]
+
+
+def test_measured_together_confirmation_stops_once_regressed_is_out_of_reach() -> None:
+    first = _together((1.0,), (1.5,))
+    assert to_confirm(first, rounds_left=4) == ["x"]  # one pair: anything is still possible
+    base_again = run("c", bench("x", metric("track", (1.6,))), role="base")
+    cur_again = run("d", bench("x", metric("track", (1.1,))))
+    rounds = Remeasurer((base_again, cur_again))
+    final = confirm(first, rounds, rounds=4)
+    assert rounds.asked == [["x"]]  # then (1.0, 1.6) against (1.5, 1.1): out of reach
+    assert final.benchmark_status("x") is Status.UNCERTAIN and final.rounds == 1
