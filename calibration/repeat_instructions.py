@@ -24,7 +24,6 @@ from harness.runner import (
     RunOptions,
     Silent,
     execute,
-    in_steps,
     plan,
     started_lanes,
     worker_setup,
@@ -42,8 +41,8 @@ def main(count: int, pattern: str | None) -> None:
                 RunResult("repeat"), Path(scratch) / "r.json", worker_setup(options, package)
             )
             for k in range(count):  # each execute starts zygotes of its own
-                entries = [(recorder, replace(job, round=k)) for job in jobs]
-                execute([recorder], in_steps(entries, len(lanes)), lanes, Silent())
+                units = [((recorder, replace(job, round=k)),) for job in jobs]
+                execute([recorder], [], lanes, Silent(), units)
     for bench in recorder.result.benchmarks:
         metric = bench.metric("instructions")
         if metric is None:

@@ -28,11 +28,13 @@ from harness.lifetime import die_with_parent
 from harness.meta import Against, GitInfo
 from harness.records import RunResult, Side
 from harness.runner import (
+    Lane,
     Progress,
     Recorder,
     RunOptions,
     Silent,
     Step,
+    Unit,
     execute,
     lanes_for,
     new_run_id,
@@ -173,52 +175,64 @@ def counted_pairs(
     base_cases: list[CaseRef],
     current: Recorder,
     cases: list[CaseRef],
-    width: int,
-) -> list[Step]:
-    """The instruction-counting jobs of both sides, ``width`` at a time: a case's two sides
-    one after the other on the same lane (the same mock server: its port is in the URLs the
-    code hashes, worth up to 0.4% of a count between lanes), other cases on other lanes."""
+) -> list[Unit]:
+    """The instruction-counting jobs of both sides: a case's two sides one after the other on
+    the same lane (the same mock server: its port is in the URLs the code hashes, worth up to
+    0.4% of a count between lanes); the lanes take the cases as they come free."""
     by_id = {job.key: job for job in counting_jobs(base_cases, Side.BASE)}
-    lanes: list[list[tuple[Recorder, Job]]] = [[] for _ in range(width)]
-    for i, job in enumerate(counting_jobs(cases)):
-        lanes[i % width].append((current, job))
-        if job.key in by_id:
-            lanes[i % width].append((base, by_id[job.key]))
-    depth = max((len(lane) for lane in lanes), default=0)
-    return [tuple(lane[k] if k < len(lane) else None for lane in lanes) for k in range(depth)]
+    units: list[Unit] = []
+    for job in counting_jobs(cases):
+        twin = by_id.get(job.key)
+        units.append(((current, job), (base, twin)) if twin else ((current, job),))
+    return units
 
 
-def run_against(
-    options: RunOptions, rev: str, repo: Path, progress: Progress | None = None
-) -> AgainstRun:
-    """Measure REV's and the working tree's suites interleaved on this machine, in one run."""
-    cases = plan(options)
-    package = import_suites(options.suites_root).__name__
-    counting = options.instructions
-    with (
-        worktree(repo, rev) as (tree, commit),
-        started_lanes(package, 2 if options.duet else lanes_for(counting)) as lanes,
-    ):
-        path_dir = overlay(tree, tree.parent / "path", options.suites_root.name)
-        base_cases = plan_in(path_dir, options)
+@dataclass
+class Session:
+    """REV checked out and the lanes of fixtures started, kept for every measurement of one
+    ``--against`` run: confirmation rounds reuse them (a worktree, two plans and two lanes of
+    fixtures cost ~7 s a round on the 2-core machine) and filter the first plans by id."""
+
+    rev: str
+    tree: Path
+    commit: str
+    path_dir: Path
+    package: str
+    lanes: list[Lane]
+    plans: tuple[list[CaseRef], list[CaseRef]] | None = None
+
+    def plan(self, options: RunOptions) -> tuple[list[CaseRef], list[CaseRef]]:
+        """(the revision's cases, the working tree's) that ``options`` selects."""
+        if self.plans is None or not options.ids:
+            found = (plan_in(self.path_dir, options), plan(options))
+            if not options.ids:
+                self.plans = found
+            return found
+        wanted = set(options.ids)
+        base, current = self.plans
+        return [c for c in base if c.id in wanted], [c for c in current if c.id in wanted]
+
+    def measure(self, options: RunOptions, progress: Progress | None = None) -> AgainstRun:
+        """Measure REV's and the working tree's suites interleaved on this machine, in one run."""
+        base_cases, cases = self.plan(options)
         if not cases and not base_cases and options.shard is None:
             raise InputError("--against: no benchmark to run on either side")
-        meta = run_metadata(options, lanes[0].fixtures, cases)
+        meta = run_metadata(options, self.lanes[0].fixtures, cases)
         base_id = current_id = new_run_id()
         while current_id == base_id:  # ids have microseconds; two calls can still meet
             current_id = new_run_id()
         base_meta = replace(
             meta,
-            git=GitInfo(**git_info(tree)),
+            git=GitInfo(**git_info(self.tree)),
             role="base",
-            against=Against(rev, commit),
+            against=Against(self.rev, self.commit),
             planned_benchmarks=len(base_cases),
             planned_ids=tuple(c.id for c in base_cases),
         )
-        current_meta = replace(meta, against=Against(rev, commit, base_id))
+        current_meta = replace(meta, against=Against(self.rev, self.commit, base_id))
         base_setup = worker_setup(
-            options, package, {"PYTHONPATH": str(path_dir)},
-            suites_root=path_dir / options.suites_root.name, cwd=path_dir,
+            options, self.package, {"PYTHONPATH": str(self.path_dir)},
+            suites_root=self.path_dir / options.suites_root.name, cwd=self.path_dir,
         )  # fmt: skip
         base = Recorder(
             RunResult(base_id, base_meta), options.results_dir / f"{base_id}.json", base_setup
@@ -226,14 +240,32 @@ def run_against(
         current = Recorder(
             RunResult(current_id, current_meta),
             options.results_dir / f"{current_id}.json",
-            worker_setup(options, package),
+            worker_setup(options, self.package),
         )
         base_rounds = rounds_of(base_cases, options, Side.BASE)
         sides = (base, base_rounds, current, rounds_of(cases, options))
         schedule: list[Step] = duet(*sides) if options.duet else [(e,) for e in interleave(*sides)]
-        if counting:
-            schedule += counted_pairs(base, base_cases, current, cases, len(lanes))
-        execute([base, current], schedule, lanes, progress or Silent())
+        counted = counted_pairs(base, base_cases, current, cases) if options.instructions else []
+        execute([base, current], schedule, self.lanes, progress or Silent(), counted)
         base.finish()
         current.finish()
-    return AgainstRun(base.result, current.result, base.path, current.path)
+        return AgainstRun(base.result, current.result, base.path, current.path)
+
+
+@contextmanager
+def session(options: RunOptions, rev: str, repo: Path) -> Iterator[Session]:
+    """REV in a temporary worktree and the run's lanes of fixtures, for one or more
+    measurements; removed and stopped afterwards."""
+    package = import_suites(options.suites_root).__name__
+    width = 2 if options.duet else lanes_for(options.instructions)
+    with worktree(repo, rev) as (tree, commit), started_lanes(package, width) as lanes:
+        path_dir = overlay(tree, tree.parent / "path", options.suites_root.name)
+        yield Session(rev, tree, commit, path_dir, package, lanes)
+
+
+def run_against(
+    options: RunOptions, rev: str, repo: Path, progress: Progress | None = None
+) -> AgainstRun:
+    """Measure REV's and the working tree's suites interleaved on this machine, in one run."""
+    with session(options, rev, repo) as running:
+        return running.measure(options, progress)

@@ -13,7 +13,7 @@ import itertools
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from harness.against import commit_of, run_against
+from harness.against import commit_of, session
 from harness.baselines import resolve
 from harness.compare import Comparison, Policy, confirm, judge
 from harness.errors import InputError
@@ -128,17 +128,18 @@ def _against(options: RunOptions, gate: Gate, progress: Progress, found: int) ->
         f"preparing: {_preparing(options, found)}; {gate.against} ({commit[:8]}) in a "
         "temporary git worktree, starting fixtures"
     )
-    done = run_against(options, gate.against, gate.repo, progress)
-    progress.phase(f"judging: against {gate.against}")
-    comparison = judge(done.base, done.current, gate.policy)
-    rounds = itertools.count(1)
+    with session(options, gate.against, gate.repo) as running:
+        done = running.measure(options, progress)
+        progress.phase(f"judging: against {gate.against}")
+        comparison = judge(done.base, done.current, gate.policy)
+        rounds = itertools.count(1)
 
-    def remeasure(ids: list[str]) -> tuple[RunResult, RunResult]:
-        _announce_round(progress, gate, next(rounds), ids)
-        again = run_against(_confirm_options(options, ids), gate.against or "", gate.repo, progress)
-        return again.base, again.current
+        def remeasure(ids: list[str]) -> tuple[RunResult, RunResult]:
+            _announce_round(progress, gate, next(rounds), ids)
+            again = running.measure(_confirm_options(options, ids), progress)
+            return again.base, again.current
 
-    comparison = confirm(comparison, remeasure, gate.confirm_rounds)
+        comparison = confirm(comparison, remeasure, gate.confirm_rounds, options.processes)
     _keep_pooled(comparison, comparison.baseline, done.base_path)
     current = _keep_pooled(comparison, comparison.current, done.current_path)
     return GatedRun(current, done.current_path, comparison, done.base_path)

@@ -22,13 +22,14 @@ DEFAULT_ROUNDS = 2
 CONFIRMED = (Status.REGRESSED, Status.UNCERTAIN)
 
 
-def to_confirm(comparison: Comparison, rounds_left: int | None = None) -> list[str]:
+def to_confirm(comparison: Comparison, processes_left: int | None = None) -> list[str]:
     """Benchmark ids with a sampled metric regressed or uncertain on the evidence itself.
 
     Exact counters need no confirmation, and a verdict made uncertain by the environment
-    guard would stay uncertain however often it is measured. Given ``rounds_left`` (rounds
-    that each add one process per side, as ``--against`` does), neither is a metric those
-    rounds can no longer make regressed (:func:`can_still_regress`).
+    guard would stay uncertain however often it is measured. Given ``processes_left`` (how many
+    more processes per side the remaining rounds measure, both sides measured together as
+    ``--against`` does), neither is a metric they can no longer make regressed
+    (:func:`can_still_regress`).
     """
     ids = [
         v.benchmark
@@ -37,13 +38,13 @@ def to_confirm(comparison: Comparison, rounds_left: int | None = None) -> list[s
         and v.status in CONFIRMED
         and not v.env_guarded
         and v.capped is None
-        and (rounds_left is None or can_still_regress(comparison, v, rounds_left))
+        and (processes_left is None or can_still_regress(comparison, v, processes_left))
     ]
     return list(dict.fromkeys(ids))
 
 
-def can_still_regress(comparison: Comparison, verdict: Verdict, rounds_left: int) -> bool:
-    """Whether ``rounds_left`` more processes per side could make ``verdict`` regressed.
+def can_still_regress(comparison: Comparison, verdict: Verdict, processes_left: int) -> bool:
+    """Whether ``processes_left`` more processes per side could make ``verdict`` regressed.
 
     Both sides measured together are judged regressed only on one value per process, by a rank
     test at α, and only with enough processes per side. A process's value never changes, so the
@@ -60,13 +61,13 @@ def can_still_regress(comparison: Comparison, verdict: Verdict, rounds_left: int
         return True
     old = list(process_values(base, policy.process_statistic))
     new = list(process_values(cur, policy.process_statistic))
-    if min(len(old), len(new)) + rounds_left < max(policy.min_processes, 2):
+    if min(len(old), len(new)) + processes_left < max(policy.min_processes, 2):
         return False  # never judged on processes: at most uncertain
     if not old or not new:
         return True
     low, high = min(old + new), max(old + new)
-    below = [low - 1 - abs(low) - i for i in range(rounds_left)]  # distinct: no ties added
-    above = [high + 1 + abs(high) + i for i in range(rounds_left)]
+    below = [low - 1 - abs(low) - i for i in range(processes_left)]  # distinct: no ties added
+    above = [high + 1 + abs(high) + i for i in range(processes_left)]
     better, worse = (below, above) if verdict.direction is Direction.LOWER else (above, below)
     return stats.worse_p_value(old + better, new + worse, verdict.direction) < policy.alpha
 
@@ -77,15 +78,20 @@ def _metric(run: RunResult, benchmark_id: str, name: str | None) -> Metric | Non
 
 
 def confirm(
-    comparison: Comparison, remeasure: Remeasure, rounds: int = DEFAULT_ROUNDS
+    comparison: Comparison,
+    remeasure: Remeasure,
+    rounds: int = DEFAULT_ROUNDS,
+    processes_per_round: int = 1,
 ) -> Comparison:
-    """Up to ``rounds`` re-measurements of the suspects, each pooled before judging again."""
+    """Up to ``rounds`` re-measurements of the suspects, each pooled before judging again
+    (each of ``processes_per_round`` worker processes per side)."""
     remeasured = list(comparison.remeasured)
     runs = dict(comparison.pooled_runs)
     notes: list[str] = []
     together = interleaved(comparison.baseline, comparison.current)
     for done in range(rounds):
-        ids = to_confirm(comparison, rounds - done if together else None)
+        left = (rounds - done) * processes_per_round
+        ids = to_confirm(comparison, left if together else None)
         if not ids:
             break
         fresh = remeasure(ids)

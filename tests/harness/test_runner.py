@@ -3,10 +3,20 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import threading
 from dataclasses import replace
+from pathlib import Path
 
+import pytest
+
+from harness import runner
+from harness.isolation import WorkerSetup
+from harness.job import Job
+from harness.measure import SampleSettings
+from harness.records import RunResult
 from harness.results import load
 from harness.runner import RunOptions, run
+from harness.suite import BenchKind, CaseRef
 
 
 def test_good_benchmarks_give_samples_and_counters(sample_options: RunOptions) -> None:
@@ -120,3 +130,30 @@ def test_a_worker_starts_without_the_heavy_libraries() -> None:
     code = f"import sys, harness.worker; print(sorted({heavy} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_queued_units_go_to_whichever_lane_is_free(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    # Unit "a" waits until "d" has run: with steps (every lane waiting for the slowest job of
+    # each) "d" would never start; free lanes taking the next unit run b, c and d beside it.
+    released, lanes_of = threading.Event(), {}
+
+    def measure(recorder: object, job: Job, on: tuple[int, object], zygotes: object) -> list[None]:
+        name = job.cases[0].id
+        lanes_of[name] = on[0]
+        if name == "a":
+            assert released.wait(timeout=60), "d never ran while a was running"
+        if name == "d":
+            released.set()
+        return []
+
+    monkeypatch.setattr(runner, "_measure", measure)
+    setup = WorkerSetup(tmp_path, "suites", SampleSettings(), 100.0)
+    recorder = runner.Recorder(RunResult("20260101T000000000000Z"), tmp_path / "r.json", setup)
+    refs = [CaseRef(i, i, {}, "m", None, "time_x", BenchKind.TIME) for i in "abcd"]
+    units = [((recorder, Job((ref,), instructions=True)),) for ref in refs]
+    lanes = [runner.Lane([], {}), runner.Lane([], {})]
+    runner.execute([recorder], [], lanes, runner.Silent(), units)
+    assert sorted(lanes_of) == ["a", "b", "c", "d"]
+    assert {lanes_of[i] for i in "bcd"} == {1 - lanes_of["a"]}

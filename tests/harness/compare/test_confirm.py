@@ -92,26 +92,38 @@ def test_measured_together_a_suspect_more_processes_cannot_make_regressed_is_not
     overlapping = _together((1.0, 1.6), (1.5, 1.1))
     assert overlapping.benchmark_status("x") is Status.UNCERTAIN
     assert to_confirm(overlapping) == ["x"]
-    assert to_confirm(overlapping, rounds_left=3) == []
+    assert to_confirm(overlapping, processes_left=3) == []
     apart = _together((1.0, 1.05), (1.5, 1.6))
-    assert to_confirm(apart, rounds_left=3) == ["x"]
+    assert to_confirm(apart, processes_left=3) == ["x"]
     # With 4 processes per side at most, too few to be judged on processes (at α = 0.05, 4 vs
     # 4 could be significant: it is the number of processes that rules it out).
     loose = _together((1.0, 1.05), (1.5, 1.6), Policy(alpha=0.05))
-    assert to_confirm(loose, rounds_left=3) == ["x"]
-    assert to_confirm(loose, rounds_left=2) == []
+    assert to_confirm(loose, processes_left=3) == ["x"]
+    assert to_confirm(loose, processes_left=2) == []
     # Higher is better: the same, mirrored.
     higher = {"direction": "higher", "unit": "requests/s"}
-    assert to_confirm(_together((100.0, 60.0), (70.0, 90.0), **higher), rounds_left=3) == []
-    assert to_confirm(_together((100.0, 95.0), (60.0, 62.0), **higher), rounds_left=3) == ["x"]
+    assert to_confirm(_together((100.0, 60.0), (70.0, 90.0), **higher), processes_left=3) == []
+    assert to_confirm(_together((100.0, 95.0), (60.0, 62.0), **higher), processes_left=3) == ["x"]
 
 
 def test_measured_together_confirmation_stops_once_regressed_is_out_of_reach() -> None:
     first = _together((1.0,), (1.5,))
-    assert to_confirm(first, rounds_left=4) == ["x"]  # one pair: anything is still possible
+    assert to_confirm(first, processes_left=4) == ["x"]  # one pair: anything is still possible
     base_again = run("c", bench("x", metric("track", (1.6,))), role="base")
     cur_again = run("d", bench("x", metric("track", (1.1,))))
     rounds = Remeasurer((base_again, cur_again))
     final = confirm(first, rounds, rounds=4)
     assert rounds.asked == [["x"]]  # then (1.0, 1.6) against (1.5, 1.1): out of reach
     assert final.benchmark_status("x") is Status.UNCERTAIN and final.rounds == 1
+
+
+def test_measured_together_a_round_of_several_processes_counts_as_that_many() -> None:
+    first = _together((1.0,), (1.5,))
+    unasked = Remeasurer()
+    assert confirm(first, unasked, rounds=2).rounds == 0  # 1 + 2 processes per side: too few
+    assert unasked.asked == []
+    base_again = run("c", bench("x", metric("track", (1.02, 1.01))), role="base")
+    pair = (base_again, run("d", bench("x", metric("track", (1.55, 1.6)))))
+    asked = Remeasurer(pair, pair)
+    confirm(first, asked, rounds=2, processes_per_round=2)  # 1 + 2 × 2: enough
+    assert asked.asked[0] == ["x"]
