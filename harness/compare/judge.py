@@ -11,7 +11,7 @@ from harness.compare.environment import env_mismatches
 from harness.compare.model import Comparison, Status, Verdict
 from harness.compare.policy import Policy
 from harness.compare.processes import DEFAULT_MIN_PROCESSES, Level
-from harness.compare.rules import CPU_BOUND, Context, judge_metric
+from harness.compare.rules import CPU_BOUND, Context, judge_metric, within_floor
 from harness.micro import PREFIX as MICRO_PREFIX
 from harness.records import BenchmarkResult, Kind, Metric, RunResult
 from harness.records import Status as ResultStatus
@@ -219,7 +219,8 @@ def _metric_verdicts(
         else:
             exact = metric.kind is Kind.EXACT
             threshold = policy.threshold_for(cur.id, cur.name, metric.name, exact)
-            yield judge_metric(cur.id, old, metric, threshold, policy, runs, context)
+            verdict = judge_metric(cur.id, old, metric, threshold, policy, runs, context)
+            yield within_floor(verdict, policy.floor_for(cur.name, metric.name))
     for old in base.metrics:
         # Instructions are counted only where valgrind is: a run without them is not missing
         # anything it measured (the comparison warns once).

@@ -25,12 +25,17 @@ class Policy:
 
     ``run_noise`` is this machine's run-to-run noise of a median (the SD of its log, as
     ``bench calibrate`` measures it); 0 trusts the samples of one run to show all the noise.
+
+    ``benchmark_floors`` maps a benchmark name to metric name to a noise floor in the metric's
+    own unit (a suite's ``noise_floors``): medians closer than that are unchanged, whatever
+    the ratio (a quantity near zero, such as a leak check's RSS growth).
     """
 
     threshold: float = DEFAULT_THRESHOLD
     alpha: float = DEFAULT_ALPHA
     benchmark_thresholds: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     metric_thresholds: Mapping[str, float] = field(default_factory=dict)
+    benchmark_floors: Mapping[str, Mapping[str, float]] = field(default_factory=dict)
     allow_env_mismatch: bool = False
     run_noise: float = 0.0
     resamples: int = 2000
@@ -82,6 +87,10 @@ class Policy:
         if metric in self.metric_thresholds:
             return float(self.metric_thresholds[metric])
         return self.exact_threshold if exact else self.threshold
+
+    def floor_for(self, benchmark_name: str, metric: str) -> float:
+        """The suite's noise floor of this metric (0: none)."""
+        return float(self.benchmark_floors.get(benchmark_name, {}).get(metric, 0.0))
 
 
 def _check_threshold(value: float, what: str) -> None:

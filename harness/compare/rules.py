@@ -122,6 +122,20 @@ def judge_metric(
     return _capped(_sampled(verdict, old, new, policy, runs), context)
 
 
+def within_floor(verdict: Verdict, floor: float) -> Verdict:
+    """A sampled verdict whose medians differ by less than the suite's noise floor (in the
+    metric's unit) is unchanged, whatever the ratio or the test says."""
+    if floor <= 0 or verdict.kind is not Kind.SAMPLED or verdict.status is Status.UNCHANGED:
+        return verdict
+    if verdict.baseline_median is None or verdict.current_median is None:
+        return verdict
+    if abs(verdict.current_median - verdict.baseline_median) >= floor:
+        return verdict
+    unit = f" {verdict.unit}" if verdict.unit else ""
+    why = f"within the suite's noise floor of {floor:g}{unit}"
+    return replace(verdict, status=Status.UNCHANGED, reason=why, capped=None)
+
+
 def _exact(verdict: Verdict) -> Verdict:
     """Counters have no noise: the ratio itself against the threshold (0 by default)."""
     ratio, limit = _given(verdict.ratio, 1.0), 1.0 + _given(verdict.threshold, 0.0)

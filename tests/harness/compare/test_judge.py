@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import warnings
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
 from harness.compare import Comparison, Policy, Status, Verdict, judge
 from harness.compare.model import FailOn
+from harness.compare.overrides import suite_floors
 from harness.errors import InputError
 from harness.meta import Against, MachineInfo
 from harness.records import BenchmarkResult, Direction, Kind, Metric, RunResult
@@ -377,3 +379,38 @@ def test_a_stored_baseline_whose_processes_disagree_cannot_call_a_regression() -
         judge(base, _latency_bound("b", [1.32], 9)).verdicts, key=lambda v: v.metric != "time"
     )
     assert (time.level, time.status) == ("baseline spread", Status.UNCERTAIN)
+
+
+def test_a_suites_noise_floor_leaves_changes_smaller_than_it_unchanged() -> None:
+    # A leak check's growth: 0.04 MiB against 0.3 MiB is ×7.5 and significant, and nothing.
+    base, cur = noisy(21, 0.04, 0.05, 20), noisy(22, 0.3, 0.05, 20)
+    assert _one(base, cur, unit="MiB")[1].status is Status.REGRESSED
+    floored = Policy(benchmark_floors={"suite.Bench.time_x": {"time": 1.0}})
+    _, v = _one(base, cur, floored, unit="MiB")
+    assert v.status is Status.UNCHANGED
+    assert v.reason == "within the suite's noise floor of 1 MiB"
+    assert (
+        _one(base, cur, Policy(benchmark_floors={"suite.Bench.time_x": {"time": 0.1}}))[1].status
+        is Status.REGRESSED
+    )  # 0.26 MiB apart: past a floor of 0.1
+    other = Policy(benchmark_floors={"suite.Bench.time_x": {"track": 1.0}})
+    assert _one(base, cur, other)[1].status is Status.REGRESSED  # another metric's floor
+
+
+def _floor_suites(where: Path, floors: str) -> Path:
+    root = where / "floorsuites"
+    root.mkdir(parents=True)
+    (root / "__init__.py").write_text("")
+    (root / "leaks.py").write_text(
+        f"def track_growth():\n    return 0.1\n\ntrack_growth.noise_floors = {floors}\n\n"
+        "def track_other():\n    return 0.1\n"
+    )
+    return root
+
+
+def test_noise_floors_are_read_from_the_suites_and_checked(tmp_path: Path) -> None:
+    good = _floor_suites(tmp_path / "good", "{'track': 1}")
+    assert suite_floors(good) == {"leaks.track_growth": {"track": 1.0}}
+    bad = _floor_suites(tmp_path / "bad", "{'track': -1}")
+    with pytest.raises(InputError, match="leaks.track_growth: 'noise_floors' values must be 0"):
+        suite_floors(bad)
