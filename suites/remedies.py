@@ -112,3 +112,8 @@ class AdaptiveConcurrency:
     def counters(self) -> dict[str, int]:
         usage = self.result.api_usage if self.result else {}
         return {k: int(usage.get(k, 0)) for k in ("requests", "rate_limited_responses")}
+
+    # How often the jobs meet the concurrency cap depends on timing: the same code made
+    # 102-104 requests, 1-3 of them answered "rate limited" (samples of six `bench run --quick
+    # --against HEAD` runs); a request or two more is no change, twice as many is.
+    noise_floors = {"requests": 3, "rate_limited_responses": 3, "mock.requests": 3}

@@ -123,9 +123,10 @@ def judge_metric(
 
 
 def within_floor(verdict: Verdict, floor: float) -> Verdict:
-    """A sampled verdict whose medians differ by less than the suite's noise floor (in the
-    metric's unit) is unchanged, whatever the ratio or the test says."""
-    if floor <= 0 or verdict.kind is not Kind.SAMPLED or verdict.status is Status.UNCHANGED:
+    """A verdict whose medians differ by less than the suite's noise floor (in the metric's
+    unit) is unchanged, whatever the ratio or the test says: sampled metrics, and counters
+    that are not quite exact (requests that depend on how often a rate limit was met)."""
+    if floor <= 0 or verdict.kind is Kind.DETERMINISTIC or verdict.status is Status.UNCHANGED:
         return verdict
     if verdict.baseline_median is None or verdict.current_median is None:
         return verdict

@@ -397,6 +397,19 @@ def test_a_suites_noise_floor_leaves_changes_smaller_than_it_unchanged() -> None
     assert _one(base, cur, other)[1].status is Status.REGRESSED  # another metric's floor
 
 
+def test_a_noise_floor_lets_a_counter_that_depends_on_timing_move_a_little() -> None:
+    def counted(label: str, requests: float) -> RunResult:
+        return run(label, bench("suite.Bench.time_x", counter("requests", requests)))
+
+    floored = Policy(benchmark_floors={"suite.Bench.time_x": {"requests": 3}})
+    (v,) = judge(counted("a", 102), counted("b", 104), floored).verdicts
+    assert v.status is Status.UNCHANGED  # a rate limit met twice more
+    (v,) = judge(counted("a", 102), counted("b", 204), floored).verdicts
+    assert v.status is Status.REGRESSED  # every request twice
+    (v,) = judge(counted("a", 102), counted("b", 104)).verdicts
+    assert v.status is Status.REGRESSED  # without a floor, any extra request
+
+
 def _floor_suites(where: Path, floors: str) -> Path:
     root = where / "floorsuites"
     root.mkdir(parents=True)
