@@ -157,16 +157,20 @@ def duet(
     base_rounds: list[list[Job]],
     current: Recorder,
     rounds: list[list[Job]],
+    turn: int = 0,
 ) -> list[Step]:
     """Both sides of each job at the same time, one per lane (core): they live through the same
     slow stretches of the machine (Bulej et al.'s duet measurement); jobs only the current tree
-    has run alone."""
+    has run alone. The sides swap lanes from job to job and round to round (``turn`` shifts the
+    pattern: one more for each confirmation round), so that a difference between the lanes
+    is not taken for one between the sides."""
     steps: list[Step] = []
-    for jobs, base_jobs in zip(rounds, base_rounds, strict=True):
+    for k, (jobs, base_jobs) in enumerate(zip(rounds, base_rounds, strict=True)):
         by_key = {job.key: job for job in base_jobs}
-        for job in jobs:
+        for i, job in enumerate(jobs):
             twin = by_key.get(job.key)
-            steps.append(((current, job), (base, twin)) if twin else ((current, job),))
+            pair: Step = ((current, job), (base, twin)) if twin else ((current, job),)
+            steps.append(pair[::-1] if twin and (i + k + turn) % 2 else pair)
     return steps
 
 
@@ -200,6 +204,7 @@ class Session:
     package: str
     lanes: list[Lane]
     plans: tuple[list[CaseRef], list[CaseRef]] | None = None
+    measured: int = 0  # measurements so far: the first, then one per confirmation round
 
     def plan(self, options: RunOptions) -> tuple[list[CaseRef], list[CaseRef]]:
         """(the revision's cases, the working tree's) that ``options`` selects."""
@@ -244,7 +249,10 @@ class Session:
         )
         base_rounds = rounds_of(base_cases, options, Side.BASE)
         sides = (base, base_rounds, current, rounds_of(cases, options))
-        schedule: list[Step] = duet(*sides) if options.duet else [(e,) for e in interleave(*sides)]
+        turn, self.measured = self.measured, self.measured + 1
+        schedule: list[Step] = (
+            duet(*sides, turn) if options.duet else [(e,) for e in interleave(*sides)]
+        )
         counted = counted_pairs(base, base_cases, current, cases) if options.instructions else []
         execute([base, current], schedule, self.lanes, progress or Silent(), counted)
         base.finish()

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.against import counted_pairs, interleave, run_against
+from harness.against import counted_pairs, duet, interleave, run_against
 from harness.compare import Status, judge
 from harness.errors import InputError
 from harness.job import Job, jobs_of
@@ -248,3 +248,21 @@ def test_a_duet_runs_both_sides_of_each_job_at_the_same_time(repo: Path, tmp_pat
     for pair in pairs:
         assert {side for side, _, _ in pair} == {"1", "2"}
         assert len({case for _, case, _ in pair}) == 1 and len({pid for *_, pid in pair}) == 2
+
+
+def test_in_a_duet_the_sides_swap_lanes_from_job_to_job_round_to_round_and_measurement() -> None:
+    base, current = object(), object()
+
+    def first_lane(turn: int) -> list[str]:
+        steps = duet(
+            base,  # type: ignore[arg-type]
+            _rounds(["a", "b"], 2, Side.BASE),
+            current,  # type: ignore[arg-type]
+            _rounds(["a", "b", "c"], 2, Side.CURRENT),
+            turn,
+        )
+        return ["base" if step[0][0] is base else "current" for step in steps]  # type: ignore[index]
+
+    # Rounds 0 and 1 of a, b and c (c only on the current side: alone, on lane 0).
+    assert first_lane(0) == ["current", "base", "current", "base", "current", "current"]
+    assert first_lane(1) == ["base", "current", "current", "current", "base", "current"]
