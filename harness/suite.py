@@ -8,7 +8,9 @@ track benchmarks. ``rounds`` and ``processes`` are not honoured (bench measures 
 
 bench's extras, attributes that asv ignores:
 ``direction`` (``"lower"`` or ``"higher"`` is better, default lower), ``thresholds``
-(metric name to a fraction, e.g. ``{"time": 0.3}``), ``quick_params`` (param name to the values
+(metric name to a fraction, e.g. ``{"time": 0.3}``), ``noise_floors`` (metric name to an amount
+in its unit under which medians are unchanged; read by the verdicts, ``harness.compare.
+overrides``), ``quick_params`` (param name to the values
 ``--quick`` runs), ``max_rss_mb`` (the worker's memory cap), ``exact`` (a track value is an exact
 count), ``instructions = False`` (a time benchmark whose instruction count means nothing, e.g.
 one that waits on a child process), ``metric_units``/``metric_directions`` (tables for the
