@@ -8,10 +8,11 @@ zygote starts once per side and lane of a run: it imports the worker and every m
 suites package (all of them, in discovery order, whatever the run selects: the modules a counted
 call finds loaded do not depend on ``-b``), then forks one child per job. What does move with
 the jobs a zygote served before is its allocator's state: an allocation-heavy call of 175,000
-instructions moved by 409 (0.23%) between runs in the tests. The child runs the job as a fresh worker would (a session of its own, stdin and stdout
-on /dev/null, its stderr and reply in files of this run's private folder) and exits; callgrind
-writes each child's totals to a file of its own (``%p``, the child's pid). Counting is never on
-in the zygote itself, only in a child around its call.
+instructions moved by 409 (0.23%) between runs in the tests. The child runs the job as a fresh
+worker would (a session of its own, stdin and stdout on /dev/null, its stderr and reply in
+files of this run's private folder) and exits; callgrind writes each child's totals to a file
+of its own (``%p``, the child's pid). Counting is never on in the zygote itself, only in a
+child around its call.
 
 The protocol, one JSON object per line: the parent writes ``{"task", "reply", "stderr"}``; the
 zygote answers ``{"pid"}`` once the child runs and ``{"exit"}`` (its exit code) once it is gone.
