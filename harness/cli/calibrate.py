@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -16,7 +15,7 @@ from harness.cli.compare import FRACTION, policy_options
 from harness.cli.options import processes_option, suites_dir_option, writable_dir
 from harness.cli.output import show
 from harness.compare import Policy
-from harness.compare.overrides import suite_floors, suite_thresholds
+from harness.compare.overrides import with_suite_overrides
 from harness.errors import EXIT_OK
 from harness.gate import DEFAULT_CONFIRM_ROUNDS
 from harness.gates import GateRate, ModeRow, modes
@@ -228,11 +227,7 @@ def calibrate_command(
     """
     if gates_dir is not None:
         # Judged as `bench run --compare` judges: with the suites' thresholds and noise floors.
-        policy = replace(
-            policy,
-            benchmark_thresholds=suite_thresholds(suites_dir),
-            benchmark_floors=suite_floors(suites_dir),
-        )
+        policy = with_suite_overrides(policy, suites_dir)
         rows = modes(gates_dir, policy, rounds)
         show(Group(gates_table(rows), named_table(rows)))
         return EXIT_OK

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +28,7 @@ from harness.cli.options import (
 from harness.cli.output import on_terminal
 from harness.compare import DEFAULT_ALPHA, DEFAULT_THRESHOLD, Comparison, Policy, judge
 from harness.compare.model import FailOn, Status
-from harness.compare.overrides import suite_floors, suite_thresholds
+from harness.compare.overrides import with_suite_overrides
 from harness.plots import PlotSet, plots_dir, write_plots
 from harness.report import EXPORTERS, FORMATS, ReportContext, console, render
 
@@ -200,11 +200,7 @@ def compare_command(
     2 bad input, 3 a benchmark failed.
     """
     if suites_dir:
-        policy = replace(
-            policy,
-            benchmark_thresholds=suite_thresholds(suites_dir),
-            benchmark_floors=suite_floors(suites_dir),
-        )
+        policy = with_suite_overrides(policy, suites_dir)
     comparison = judge(resolve(base, baselines_dir), resolve(current, baselines_dir), policy)
     report = ReportOptions(
         fmt=fmt,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -16,7 +15,7 @@ from harness.cli.options import (
     results_dir_option,
 )
 from harness.compare import Policy, judge
-from harness.compare.overrides import suite_floors, suite_thresholds
+from harness.compare.overrides import with_suite_overrides
 from harness.errors import EXIT_OK
 from harness.report import FORMATS
 
@@ -51,11 +50,7 @@ def report_command(
 ) -> int:
     """Report CURRENT against BASE in any format; exits 0 whatever the verdicts."""
     if suites_dir:
-        policy = replace(
-            policy,
-            benchmark_thresholds=suite_thresholds(suites_dir),
-            benchmark_floors=suite_floors(suites_dir),
-        )
+        policy = with_suite_overrides(policy, suites_dir)
     comparison = judge(resolve(base, baselines_dir), resolve(current, baselines_dir), policy)
     emit(
         comparison,

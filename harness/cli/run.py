@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from dataclasses import replace
 from pathlib import Path
 
 import click
@@ -27,7 +26,7 @@ from harness.cli.output import show
 from harness.cli.progress import run_progress
 from harness.compare import Policy
 from harness.compare.model import FailOn
-from harness.compare.overrides import suite_floors, suite_thresholds
+from harness.compare.overrides import with_suite_overrides
 from harness.compare.processes import DEFAULT_MIN_PROCESSES
 from harness.errors import EXIT_FAILURE, EXIT_OK, InputError
 from harness.format import run_table
@@ -214,11 +213,7 @@ def run_command(
     if commits:
         return backfill_command(options, commits, compare, against, baseline_name)
     if compare or against:
-        policy = replace(
-            policy,
-            benchmark_thresholds=suite_thresholds(suites_dir),
-            benchmark_floors=suite_floors(suites_dir),
-        )
+        policy = with_suite_overrides(policy, suites_dir)
     gate = Gate(policy, compare, against, confirm_rounds, baselines_dir, suites_dir.parent)
     with run_scratch(), run_progress(Console(stderr=True)) as progress:
         done = gated_run(options, gate, progress)

@@ -4,26 +4,53 @@
 from __future__ import annotations
 
 import importlib
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from harness.compare.policy import Policy
 from harness.errors import InputError
 from harness.suite import Benchmark, discover
 
+Declared = dict[str, dict[str, float]]  # benchmark name → metric name → value
 
-def suite_thresholds(root: Path) -> dict[str, dict[str, float]]:
+
+def with_suite_overrides(policy: Policy, root: Path) -> Policy:
+    """``policy`` with the thresholds and noise floors the suites at ``root`` declare (one
+    discovery of the suites for both)."""
+    benchmarks = discover(root)
+    return replace(
+        policy,
+        benchmark_thresholds=_thresholds(benchmarks),
+        benchmark_floors=_floors(benchmarks),
+    )
+
+
+def suite_thresholds(root: Path) -> Declared:
     """Benchmark name → metric name → fraction, for every benchmark that declares any."""
-    return _declared_maps(root, "thresholds", "fractions", "0.3")
+    return _thresholds(discover(root))
 
 
-def suite_floors(root: Path) -> dict[str, dict[str, float]]:
+def suite_floors(root: Path) -> Declared:
     """Benchmark name → metric name → noise floor, for every benchmark that declares any."""
-    return _declared_maps(root, "noise_floors", "amounts in their units", "1.0")
+    return _floors(discover(root))
 
 
-def _declared_maps(root: Path, attr: str, what: str, example: str) -> dict[str, dict[str, float]]:
-    found: dict[str, dict[str, float]] = {}
-    for bench in discover(root):
+def _thresholds(benchmarks: list[Benchmark]) -> Declared:
+    return _declared_maps(benchmarks, "thresholds", "fractions", "0.3")
+
+
+def _floors(benchmarks: list[Benchmark]) -> Declared:
+    found = _declared_maps(benchmarks, "noise_floors", "amounts in their units", "1.0")
+    for name, floors in found.items():
+        if any(not v >= 0 for v in floors.values()):
+            raise InputError(f"{name}: 'noise_floors' values must be 0 or more, e.g. 1.0")
+    return found
+
+
+def _declared_maps(benchmarks: list[Benchmark], attr: str, what: str, example: str) -> Declared:
+    found: Declared = {}
+    for bench in benchmarks:
         declared = _declared(bench, attr)
         if declared:
             found[bench.name] = _validated(bench.name, declared, attr, what, example)
@@ -42,9 +69,6 @@ def _validated(name: str, declared: Any, attr: str, what: str, example: str) -> 
     if not isinstance(declared, dict):
         raise InputError(f"{name}: {attr!r} must map metric names to {what}")
     try:
-        values = {str(k): float(v) for k, v in declared.items()}
+        return {str(k): float(v) for k, v in declared.items()}
     except (TypeError, ValueError):
         raise InputError(f"{name}: {attr!r} values must be numbers, e.g. {example}") from None
-    if attr == "noise_floors" and any(not v >= 0 for v in values.values()):
-        raise InputError(f"{name}: {attr!r} values must be 0 or more, e.g. {example}")
-    return values
