@@ -73,7 +73,7 @@ def can_still_regress(comparison: Comparison, verdict: Verdict, processes_left: 
 
 
 def _metric(run: RunResult, benchmark_id: str, name: str | None) -> Metric | None:
-    bench = next((b for b in run.benchmarks if b.id == benchmark_id), None)
+    bench = run.benchmark(benchmark_id)
     return bench.metric(name) if bench is not None and name else None
 
 
