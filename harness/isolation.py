@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -24,7 +23,7 @@ import psutil
 
 from harness import codec, instructions
 from harness.job import Job, Task
-from harness.lifetime import die_with_parent
+from harness.lifetime import die_with_parent, kill_group, over_limits
 from harness.measure import SampleSettings
 from harness.records import (
     BenchmarkResult,
@@ -155,34 +154,19 @@ def _supervise(process: subprocess.Popen[bytes], timeout_s: float, max_rss_mb: f
     watched = psutil.Process(process.pid)
     try:
         while process.poll() is None:
-            if time.monotonic() > deadline:
+            failure = over_limits(watched, deadline, timeout_s, max_rss_mb)
+            if failure:
                 _kill(process)
-                return f"timed out after {timeout_s:g} s"
-            rss = _rss_mb(watched)
-            if rss > max_rss_mb:
-                _kill(process)
-                return f"memory cap exceeded: RSS {rss:.0f} MB > {max_rss_mb:g} MB"
+                return failure
             time.sleep(0.02)
     except BaseException:
         _kill(process)
         raise
-    _kill_group(process.pid)  # whatever the worker started and left running
+    kill_group(process.pid)  # whatever the worker started and left running
     return None
 
 
-def _rss_mb(process: psutil.Process) -> float:
-    try:
-        return process.memory_info().rss / 2**20
-    except psutil.Error:
-        return 0.0
-
-
 def _kill(process: subprocess.Popen[bytes]) -> None:
-    _kill_group(process.pid)
+    kill_group(process.pid)
     process.kill()
     process.wait()
-
-
-def _kill_group(pgid: int) -> None:
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(pgid, signal.SIGKILL)

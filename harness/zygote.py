@@ -40,7 +40,7 @@ import psutil
 
 from harness import instructions
 from harness.job import Task
-from harness.lifetime import die_with_parent
+from harness.lifetime import die_with_parent, kill_group, over_limits
 
 START_TIMEOUT_S = 600.0  # importing a large suites package under valgrind
 
@@ -102,15 +102,10 @@ class Zygote:
             if self._ready(0.02):
                 message = self._message(0.0)
                 return failure, int(message["exit"])
-            if failure is not None:
-                continue
-            if time.monotonic() > deadline:
-                failure = f"timed out after {timeout_s:g} s"
-            elif watched is not None and _rss_mb(watched) > max_rss_mb:
-                failure = f"memory cap exceeded: RSS {_rss_mb(watched):.0f} MB > {max_rss_mb:g} MB"
-            if failure is not None:
-                with contextlib.suppress(ProcessLookupError, PermissionError):
-                    os.killpg(pid, 9)
+            if failure is None:
+                failure = over_limits(watched, deadline, timeout_s, max_rss_mb)
+                if failure:
+                    kill_group(pid)  # the zygote still reports the exit
 
     def _ready(self, wait_s: float) -> bool:
         if b"\n" in self._buffer:
@@ -151,8 +146,7 @@ class Zygote:
         try:
             self.process.wait(timeout=10)
         except subprocess.TimeoutExpired:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(self.process.pid, 9)
+            kill_group(self.process.pid)
             self.process.wait()
         if self.process.stdout is not None:
             self.process.stdout.close()
@@ -217,13 +211,6 @@ def _take(path: Path) -> bytes:
         return b""
     path.unlink()
     return data
-
-
-def _rss_mb(process: psutil.Process) -> float:
-    try:
-        return float(process.memory_info().rss) / 2**20
-    except psutil.Error:
-        return 0.0
 
 
 # --- in the zygote -----------------------------------------------------------------------
