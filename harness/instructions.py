@@ -32,6 +32,7 @@ from types import ModuleType
 HASH_SEED = "0"
 VALGRIND_ENV = "BENCH_VALGRIND"  # the valgrind to use; "none" switches counting off
 _TOTALS = re.compile(r"^totals:\s+(\d+)", re.M)
+_DUMP_LABEL = re.compile(r"^desc: Trigger: Client Request: (.*)$", re.M)
 
 
 class InstructionsUnavailable(Exception):
@@ -92,6 +93,13 @@ def totals(callgrind_output: str) -> int:
     return int(found.group(1))
 
 
+def dumped(callgrind_output: str) -> tuple[str, int] | None:
+    """(label, count) of a file callgrind wrote when asked to dump (:func:`counted` with a
+    ``label``), or None for any other file (the one written at exit)."""
+    label = _DUMP_LABEL.search(callgrind_output)
+    return None if label is None else (label.group(1).strip(), totals(callgrind_output))
+
+
 @cache
 def _hooks() -> ModuleType:
     spec = importlib.util.spec_from_file_location("dist_instrument_hooks", hooks_path())
@@ -102,8 +110,19 @@ def _hooks() -> ModuleType:
     return module
 
 
-def counted(call: Callable[[], object]) -> None:
+@cache
+def _hooks_instance() -> object:
+    return _hooks().instrument_hooks_init()
+
+
+def counted(call: Callable[[], object], label: str | None = None) -> None:
     """In a worker under callgrind: ``call()`` with counting switched on around it alone.
+
+    With a ``label`` (ASCII), callgrind writes the count so far to a file of its own
+    (``<out-file>.<part>``, ``desc: Trigger: Client Request: <label>``) and starts again from
+    zero: one process counts several calls (the micro cases of a pytest session), each read
+    with :func:`dumped`. The dump is pytest-codspeed's hook (``set_executed_benchmark``, a
+    ``CALLGRIND_DUMP_STATS_AT`` client request).
 
     The garbage collector is emptied before and switched off during the call (as ``timeit``
     does): otherwise whether and how much a collection runs inside the call depends on what the
@@ -124,5 +143,9 @@ def counted(call: Callable[[], object]) -> None:
         call()
     finally:
         stop()
+        if label is not None:
+            hooks.instrument_hooks_set_executed_benchmark(
+                _hooks_instance(), os.getpid(), label.encode("ascii")
+            )
         if enabled:
             gc.enable()

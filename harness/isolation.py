@@ -112,7 +112,8 @@ def _run_worker(
 def _count(
     task: Task, setup: WorkerSetup, zygotes: Zygotes, limits: tuple[float, float], lane: int
 ) -> list[BenchmarkResult] | str:
-    """The counting child's result with its count as the ``instructions`` metric."""
+    """The counting child's results with their counts as the ``instructions`` metric: the count
+    at exit for an asv case, each case's own dump (labelled with its index) for micro cases."""
     env = {**os.environ, **setup.env, "PYTHONHASHSEED": instructions.HASH_SEED}
     outcome = zygotes.run(task, env, setup.cwd, limits, lane)
     if isinstance(outcome, str):
@@ -122,16 +123,25 @@ def _count(
     results = _reply(outcome.reply, outcome.stderr, outcome.code, len(task.job.cases))
     if isinstance(results, str):
         return results
-    (result,) = results
-    if not result.ok:
-        return results
     try:
-        total = instructions.totals(outcome.callgrind)
+        if task.job.micro:
+            found = dict(d for d in map(instructions.dumped, outcome.dumps) if d is not None)
+            counts = [found.get(str(i)) for i in range(len(results))]
+        else:
+            counts = [instructions.totals(outcome.callgrind)]
     except ValueError as exc:
         return f"instructions not counted: {exc}"
-    run = ProcessRun((float(total),), task.job.round, task.job.side)
+    return [_with_count(r, n, task.job) for r, n in zip(results, counts, strict=True)]
+
+
+def _with_count(result: BenchmarkResult, count: int | None, job: Job) -> BenchmarkResult:
+    if not result.ok:
+        return result
+    if count is None:
+        return replace(result, status=Status.FAILED, error="instructions not counted: no call")
+    run = ProcessRun((float(count),), job.round, job.side)
     metric = Metric(INSTRUCTIONS, "instructions", Direction.LOWER, Kind.DETERMINISTIC, (run,))
-    return [replace(result, metrics=(metric,))]
+    return replace(result, metrics=(metric,))
 
 
 def _reply(data: bytes, stderr: bytes, code: int, expected: int) -> list[BenchmarkResult] | str:

@@ -60,13 +60,16 @@ def jobs_of(cases: Iterable[CaseRef], round_: int = 0, side: Side = Side.CURRENT
 
 
 def counting_jobs(cases: Iterable[CaseRef], side: Side = Side.CURRENT) -> list[Job]:
-    """One instruction-counting job per time case that allows it (micro cases run under
-    pytest-benchmark's own loop and are not counted)."""
-    return [
+    """One instruction-counting job per time case that allows it, then one for all micro cases
+    (one pytest session, each test's call counted on its own: ``harness.micro.count``)."""
+    cases = list(cases)
+    jobs = [
         Job((c,), 0, side, instructions=True)
         for c in cases
         if c.kind is BenchKind.TIME and c.attrs.instructions
     ]
+    micro = tuple(c for c in cases if c.kind is BenchKind.MICRO)
+    return jobs + ([Job(micro, 0, side, instructions=True)] if micro else [])
 
 
 @dataclass(frozen=True)

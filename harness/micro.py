@@ -135,11 +135,40 @@ def measure(
     return [found.get(c.id) or _unreported(c) for c in cases]
 
 
-def _pytest_main(args: list[str], plugin: object) -> int:
+def count(cases: Sequence[CaseRef], suites_root: Path) -> list[BenchmarkResult]:
+    """Run ``cases`` in one pytest session in this process (a counting worker under callgrind),
+    pytest-benchmark switched off: each test's ``benchmark`` call is counted once and dumped
+    under the test's index in ``cases`` (``harness.micro_outcomes.Counting``); the parent
+    reads the counts. One result per case, without metrics: failed or skipped as pytest said."""
+    from harness.micro_outcomes import Counting, Outcomes
+
+    plugin = Outcomes()
+    nodes = [nodeid_of(c, suites_root) for c in cases]
+    off = ["-p", "no:benchmark", "-p", "no:codspeed"]
+    labels = {c.id: str(i) for i, c in enumerate(cases)}
+    code = _pytest_main([*nodes, *off], plugin, Counting(labels))
+    if code not in PYTEST_OK:
+        raise RuntimeError(f"pytest exited with code {code}")
+    return [_outcome(c, plugin.seen) for c in cases]
+
+
+def _outcome(case: CaseRef, seen: dict[str, dict[str, Any]]) -> BenchmarkResult:
+    node = next((s for n, s in seen.items() if bench_id(n) == case.id), None)
+    if node is None:
+        return _unreported(case)
+    status = {"passed": Status.OK, "skipped": Status.SKIPPED}.get(node["outcome"], Status.FAILED)
+    error = None if status is Status.OK else node.get("error") or node["outcome"]
+    duration = float(node.get("duration_s") or 0.0)
+    return BenchmarkResult(
+        case.id, case.name, case.params, status, error=error, duration_s=duration
+    )
+
+
+def _pytest_main(args: list[str], *plugins: object) -> int:
     import pytest
 
     quiet = ["-q", "-p", "no:cacheprovider", "-o", "addopts=", "-o", "testpaths="]
-    return int(pytest.main([*args, *quiet], plugins=[plugin]))
+    return int(pytest.main([*args, *quiet], plugins=list(plugins)))
 
 
 def _unreported(case: CaseRef) -> BenchmarkResult:

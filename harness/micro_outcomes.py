@@ -53,3 +53,58 @@ def _reason(report: pytest.TestReport | pytest.CollectReport) -> str:
         return f"{getattr(report, 'when', 'collect')}: {crash.message}"
     lines = str(report.longrepr).strip().splitlines() or ["failed"]
     return f"{getattr(report, 'when', 'collect')}: {lines[-1]}"
+
+
+WARM_CALLS = 2  # calls before the counted one: the timed rounds measure warm calls too
+
+
+class CountedCall:
+    """The ``benchmark`` fixture of a counting worker (``pytest-benchmark`` switched off): the
+    function is called twice to warm up, then once with callgrind counting, its count dumped
+    under ``label`` (``harness.instructions.counted``). Returns what the function returned,
+    as pytest-benchmark's fixture does, so the test's own assertions still run."""
+
+    def __init__(self, label: str | None) -> None:
+        self.label = label
+        self.extra_info: dict[str, Any] = {}
+
+    def __call__(self, function: Any, *args: Any, **kwargs: Any) -> Any:
+        return self._count(lambda: function(*args, **kwargs))
+
+    def pedantic(
+        self,
+        target: Any,
+        args: tuple[Any, ...] = (),
+        kwargs: dict[str, Any] | None = None,
+        setup: Any = None,
+        **_rounds: Any,
+    ) -> Any:
+        def call() -> Any:
+            given = setup() if setup is not None else None
+            call_args, call_kwargs = given if given is not None else (args, kwargs or {})
+            return target(*call_args, **call_kwargs)
+
+        return self._count(call)
+
+    def _count(self, call: Any) -> Any:
+        from harness.instructions import counted
+
+        for _ in range(WARM_CALLS):
+            call()
+        returned: list[Any] = []
+        counted(lambda: returned.append(call()), self.label)
+        return returned[0]
+
+
+class Counting:
+    """A pytest plugin: the ``benchmark`` fixture as :class:`CountedCall`, each test's count
+    labelled as ``labels`` says for its benchmark id."""
+
+    def __init__(self, labels: dict[str, str]) -> None:
+        self.labels = labels
+
+    @pytest.fixture
+    def benchmark(self, request: pytest.FixtureRequest) -> CountedCall:
+        from harness.micro import bench_id
+
+        return CountedCall(self.labels.get(bench_id(request.node.nodeid)))

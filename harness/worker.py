@@ -269,10 +269,13 @@ def run_task(task: Task) -> list[BenchmarkResult]:
     job = task.job
     if not job.micro:
         return [run_case(case, task) for case in job.cases]
-    from harness.micro import measure as measure_micro  # pytest: micro jobs only
+    from harness.micro import count as count_micro  # pytest: micro jobs only
+    from harness.micro import measure as measure_micro
 
     root = Path(task.suites_root)
     import_suites(root)  # the project's packages importable, as for asv cases
+    if job.instructions:
+        return count_micro(job.cases, root)
     started, clock = time.time(), time.perf_counter()
     try:
         run = ProcessRun((), job.round, job.side, started, None)

@@ -41,6 +41,7 @@ import psutil
 from harness import instructions
 from harness.job import Task
 from harness.lifetime import die_with_parent, kill_group, over_limits
+from harness.micro import MICRO
 
 START_TIMEOUT_S = 600.0  # importing a large suites package under valgrind
 
@@ -51,13 +52,15 @@ class ZygoteGone(Exception):
 
 @dataclass(frozen=True)
 class Outcome:
-    """How a child ended: its exit code, or why it was killed; its reply, stderr and count."""
+    """How a child ended: its exit code, or why it was killed; its reply, stderr and count
+    (callgrind's file written at exit, and those it wrote when asked to dump, in order)."""
 
     failure: str | None
     code: int
     reply: bytes
     stderr: bytes
     callgrind: str
+    dumps: tuple[str, ...] = ()
 
 
 class Zygote:
@@ -90,7 +93,9 @@ class Zygote:
         pid = int(self._message(START_TIMEOUT_S)["pid"])
         failure, code = self._supervise(pid, timeout_s, max_rss_mb)
         counts = self.folder / f"callgrind.{pid}"
-        return Outcome(failure, code, _take(reply), _take(stderr), _take(counts).decode())
+        parts = sorted(self.folder.glob(f"callgrind.{pid}.*"), key=lambda p: int(p.suffix[1:]))
+        dumps = tuple(_take(part).decode() for part in parts)
+        return Outcome(failure, code, _take(reply), _take(stderr), _take(counts).decode(), dumps)
 
     def _supervise(self, pid: int, timeout_s: float, max_rss_mb: float) -> tuple[str | None, int]:
         deadline, failure = time.monotonic() + timeout_s, None
@@ -224,6 +229,8 @@ def serve(root: str, run: Callable[[Task], object]) -> int:
 
     with contextlib.suppress(BenchError):  # a broken suite fails in the child that needs it
         discover(Path(root))
+    if (Path(root) / MICRO).is_dir():  # pytest's start-up, paid once (micro.count runs it)
+        import harness.micro_outcomes  # noqa: F401 - imports pytest
     requests, answers = sys.stdin.buffer, sys.stdout.buffer
     for line in iter(requests.readline, b""):
         request = json.loads(line)

@@ -117,6 +117,64 @@ def test_the_count_repeats_in_another_process_and_moves_with_the_code(tmp_path: 
     assert 1.15 < ratio < 1.25
 
 
+MICRO_TESTS = """
+import pytest
+
+import work
+
+
+@pytest.mark.parametrize("n", [1, 2])
+def test_loop(benchmark, n):
+    assert benchmark(work.loop, n) == sum(i * i for i in range(n * work.SIZE))
+
+
+def test_pedantic(benchmark):
+    assert benchmark.pedantic(work.loop, setup=lambda: ((1,), {}), rounds=3) > 0
+
+
+def test_broken(benchmark):
+    benchmark(work.loop, 1)
+    raise AssertionError("wrong result")
+
+
+def test_never_calls(benchmark):
+    pass
+"""
+
+
+def _micro(tmp_path: Path, size: int) -> Path:
+    root = _suites(tmp_path, size)
+    (root / "work_suite.py").unlink()
+    (root / "micro").mkdir(exist_ok=True)
+    (root / "micro" / "test_work.py").write_text(MICRO_TESTS)
+    (tmp_path / "work.py").write_text(
+        f"SIZE = {size}\n\n\ndef loop(n):\n    return sum(i * i for i in range(n * SIZE))\n"
+    )
+    return root
+
+
+def test_each_micro_benchmark_call_is_counted_on_its_own_in_one_session(tmp_path: Path) -> None:
+    root = _micro(tmp_path, 10_000)
+    options = RunOptions(root, tmp_path / "results", instructions=True, quick=True)
+    first, second = (run(options)[0] for _ in range(2))
+    counts, again = _counts(first), _counts(second)
+    assert sorted(counts) == [
+        "micro.test_work.test_loop[1]", "micro.test_work.test_loop[2]",
+        "micro.test_work.test_pedantic",
+    ]  # fmt: skip
+    assert counts == again  # a pure loop: the same count in another process, exactly
+    loop_1, loop_2 = counts["micro.test_work.test_loop[1]"], counts["micro.test_work.test_loop[2]"]
+    assert 1.9 < loop_2 / loop_1 < 2.2  # twice the loop, on larger integers
+    assert 0.95 < counts["micro.test_work.test_pedantic"] / loop_1 < 1.05
+    broken = first.benchmark("micro.test_work.test_broken")
+    assert broken is not None and not broken.ok and "wrong result" in (broken.error or "")
+    never = first.benchmark("micro.test_work.test_never_calls")
+    assert never is not None and not never.ok  # no count of a call that never happened
+    _micro(tmp_path, 12_000)
+    grown = _counts(run(options)[0])["micro.test_work.test_loop[2]"]
+    assert 1.15 < grown / loop_2 < 1.25
+
+
 def test_callgrind_totals_are_read_from_its_output() -> None:
     assert totals("events: Ir\nsummary: 0\ntotals: 6028620\n") == 6_028_620
     with pytest.raises(ValueError):
