@@ -332,6 +332,29 @@ def test_measured_interleaved_the_same_cpu_bound_slowdown_regresses() -> None:
     assert statuses == {"time": Status.REGRESSED, "cpu_time": Status.REGRESSED}
 
 
+def test_measured_interleaved_a_counted_cpu_bound_time_leaves_the_verdict_to_its_count() -> None:
+    # Each core runs at its own, changing speed: 1.5x slower in every process of one side is
+    # what a slow core did in a real A/A run; the count says the CPU work did not change.
+    def counted(label: str, wall: float, **meta: object) -> RunResult:
+        timed_run = _cpu_bound(label, 1 if label == "a" else 2, wall, **meta)
+        (only,) = timed_run.benchmarks
+        return replace(
+            timed_run, benchmarks=(replace(only, metrics=(*only.metrics, _instructions(1e6))),)
+        )
+
+    base = counted("a", 1.0, role="base")
+    current = counted("b", 1.5, against=Against("main", "0123456789abcdef", base.run_id))
+    comparison = judge(base, current)
+    verdicts = {v.metric: v for v in comparison.verdicts}
+    assert {m: (v.status, v.capped is not None) for m, v in verdicts.items()} == {
+        "time": (Status.UNCERTAIN, True),
+        "cpu_time": (Status.UNCERTAIN, True),
+        "instructions": (Status.UNCHANGED, False),
+    }
+    assert verdicts["time"].reason.startswith("CPU-bound: its instruction count judges")
+    assert comparison.exit_code() == 0
+
+
 def _latency_bound(label: str, levels: list[float], seed: int) -> RunResult:
     """A benchmark that mostly waits: CPU time a tenth of its wall time."""
     samples = tuple(x for k, level in enumerate(levels) for x in noisy(seed + k, level, 0.01, 3))
