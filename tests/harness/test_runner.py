@@ -13,7 +13,15 @@ from harness import runner
 from harness.isolation import WorkerSetup
 from harness.job import Job
 from harness.measure import SampleSettings
-from harness.records import RunResult
+from harness.records import (
+    BenchmarkResult,
+    Direction,
+    Kind,
+    Metric,
+    ProcessRun,
+    RunResult,
+    Status,
+)
 from harness.results import load
 from harness.runner import RunOptions, run
 from harness.suite import BenchKind, CaseRef
@@ -157,3 +165,27 @@ def test_queued_units_go_to_whichever_lane_is_free(
     runner.execute([recorder], [], lanes, runner.Silent(), units)
     assert sorted(lanes_of) == ["a", "b", "c", "d"]
     assert {lanes_of[i] for i in "bcd"} == {1 - lanes_of["a"]}
+
+
+def test_one_lane_counts_the_micro_session_first_then_the_slowest_calls(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order = []
+
+    def measure(recorder: object, job: Job, on: tuple[int, object], zygotes: object) -> list[None]:
+        order.append("micro" if job.micro else job.cases[0].id)
+        return []
+
+    monkeypatch.setattr(runner, "_measure", measure)
+    setup = WorkerSetup(tmp_path, "suites", SampleSettings(), 100.0)
+    recorder = runner.Recorder(RunResult("20260101T000000000000Z"), tmp_path / "r.json", setup)
+    for case_id, seconds in (("fast", 0.001), ("slow", 0.5)):
+        time = Metric("time", "s", Direction.LOWER, Kind.SAMPLED, (ProcessRun((seconds,)),))
+        recorder.add([BenchmarkResult(case_id, case_id, {}, Status.OK, (time,))])
+    refs = [CaseRef(i, i, {}, "m", None, "time_x", BenchKind.TIME) for i in ("fast", "slow")]
+    micro = CaseRef(
+        "micro.t.test_x", "micro.t.test_x", {}, "micro/t.py", None, "test_x", BenchKind.MICRO
+    )
+    units = [((recorder, Job((ref,), instructions=True)),) for ref in [*refs, micro]]
+    runner.execute([recorder], [], [runner.Lane([], {})], runner.Silent(), units)
+    assert order == ["micro", "slow", "fast"]
