@@ -182,12 +182,17 @@ def counted_pairs(
 ) -> list[Unit]:
     """The instruction-counting jobs of both sides: a case's two sides one after the other on
     the same lane (the same mock server: its port is in the URLs the code hashes, worth up to
-    0.4% of a count between lanes); the lanes take the cases as they come free."""
+    0.4% of a count between lanes); the lanes take the cases as they come free. The micro
+    sessions are a unit each: their tests build what they need in the process (no lane's
+    server), and each costs ~15-30 s, so the two lanes count them at once."""
     by_id = {job.key: job for job in counting_jobs(base_cases, Side.BASE)}
     units: list[Unit] = []
     for job in counting_jobs(cases):
         twin = by_id.get(job.key)
-        units.append(((current, job), (base, twin)) if twin else ((current, job),))
+        if twin and job.micro:
+            units += [((current, job),), ((base, twin),)]
+        else:
+            units.append(((current, job), (base, twin)) if twin else ((current, job),))
     return units
 
 

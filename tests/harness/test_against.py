@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -206,12 +207,15 @@ def test_bench_run_against_judges_the_revision_and_confirms_both_sides(
 def test_a_cases_two_counted_sides_are_one_unit_of_work_for_one_lane() -> None:
     base, current = object(), object()
     refs = [_ref(i) for i in ("a", "b", "c")]
-    units = counted_pairs(base, refs[:2], current, refs)  # type: ignore[arg-type]
+    micro = replace(_ref("micro.t.test_x"), kind=BenchKind.MICRO)
+    units = counted_pairs(base, [*refs[:2], micro], current, [*refs, micro])  # type: ignore[arg-type]
     named = [[("base" if r is base else "current", job.key) for r, job in unit] for unit in units]
     assert named == [
         [("current", "a instructions"), ("base", "a instructions")],
         [("current", "b instructions"), ("base", "b instructions")],
         [("current", "c instructions")],  # only the current tree has c
+        [("current", "micro instructions")],  # the micro sessions: one lane each, at once
+        [("base", "micro instructions")],
     ]  # fmt: skip
 
 
