@@ -97,3 +97,8 @@ class LatencyAccuracy:
     def track_p99_overhead_ms(self, latency_ms: float) -> float:
         """measured p99 - configured; the goal is at most 3 ms."""
         return load(PATHS["rate_limit"], 16, processes=1)["p99_ms"] - latency_ms
+
+    # The p99 of 16 clients on 2 cores moves with how fast each core happens to run: the same
+    # code measured 1.9-4.3 ms in the 10 processes of one `bench run --quick --against HEAD`
+    # (2026-11-30), and that run exited 1 on it (p = 0.004). Medians 2 ms apart count.
+    track_p99_overhead_ms.noise_floors = {"track": 2.0}  # type: ignore[attr-defined]
