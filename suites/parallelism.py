@@ -103,6 +103,13 @@ class Knee:
         return knee(throughputs)
 
     track_recommended_jobs.unit = "jobs"  # type: ignore[attr-defined]
+    # A choice among 1, 2, 4, 8 and 16 by a 90% cutoff: on the 2-core machine the speedup at 8
+    # jobs is 0.85-0.95 of the best, right on the cutoff, so the same code recommends 8 or 16
+    # (16 and 29 of the 45 samples of three 5-process runs, 2026-11-30), and a stored baseline
+    # named "8 -> 16 jobs" regressed in 6 of 12 gate runs of unchanged code. The speedups
+    # (speedup_N, continuous) are judged; the recommendation is shown and never judged: no
+    # difference within the sweep reaches this floor.
+    track_recommended_jobs.noise_floors = {"track": 16.0}  # type: ignore[attr-defined]
 
     def sampled_metrics(self) -> dict[str, float]:
         return {f"speedup_{j}": s for j, s in self.speedups.items()}

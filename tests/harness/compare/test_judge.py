@@ -450,3 +450,20 @@ def test_noise_floors_are_read_from_the_suites_and_checked(tmp_path: Path) -> No
     bad = _floor_suites(tmp_path / "bad", "{'track': -1}")
     with pytest.raises(InputError, match="leaks.track_growth: 'noise_floors' values must be 0"):
         suite_floors(bad)
+
+
+def test_the_projects_knee_recommending_16_jobs_instead_of_8_is_no_regression() -> None:
+    # Samples as measured on the 2-core machine: a stored baseline of 5 processes, mostly 8
+    # jobs, and a run whose three samples all recommended 16.
+    from harness.compare.overrides import with_suite_overrides
+
+    knee = "parallelism.Knee.track_recommended_jobs"
+    samples = (8.0, 16.0, 16.0, 16.0, 8.0, 16.0, 8.0, 16.0, 16.0, 8.0, 16.0, 16.0, 8.0, 16.0, 16.0)
+    base = run("a", bench(knee, metric("track", samples, unit="jobs", processes=5)))
+    current = run("b", bench(knee, metric("track", (16.0, 16.0, 16.0), unit="jobs", processes=1)))
+    (plain,) = judge(base, current).verdicts
+    assert plain.status is Status.REGRESSED  # what the gate said before the suite's floor
+    policy = with_suite_overrides(Policy(), Path(__file__).parents[3] / "suites")
+    (floored,) = judge(base, current, policy).verdicts
+    assert floored.status is Status.UNCHANGED
+    assert floored.reason == "within the suite's noise floor of 16 jobs"
