@@ -94,6 +94,12 @@ class LatencyAccuracy:
         """|measured p50 - configured|; the goal is at most 1 ms."""
         return abs(load(PATHS["rate_limit"], 16, processes=1)["p50_ms"] - latency_ms)
 
+    # An error near zero: the same code measured 0.35-1.96 ms (three 5-process runs and ten
+    # single runs, 2026-11-30), and a stored baseline whose processes read 0.36-0.74 ms named
+    # runs of 0.55-1.36 ms regressed (6 of 24 gate runs of unchanged code). A ratio of two such
+    # numbers says nothing; medians 1 ms apart (the goal) count.
+    track_p50_error_ms.noise_floors = {"track": 1.0}  # type: ignore[attr-defined]
+
     def track_p99_overhead_ms(self, latency_ms: float) -> float:
         """measured p99 - configured; the goal is at most 3 ms."""
         return load(PATHS["rate_limit"], 16, processes=1)["p99_ms"] - latency_ms

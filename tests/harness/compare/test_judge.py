@@ -467,3 +467,18 @@ def test_the_projects_knee_recommending_16_jobs_instead_of_8_is_no_regression() 
     (floored,) = judge(base, current, policy).verdicts
     assert floored.status is Status.UNCHANGED
     assert floored.reason == "within the suite's noise floor of 16 jobs"
+
+
+def test_the_projects_mock_p50_error_half_a_millisecond_larger_is_no_regression() -> None:
+    from harness.compare.overrides import with_suite_overrides
+
+    p50 = "mock.LatencyAccuracy.track_p50_error_ms(latency_ms=20.0)"
+    before = (0.74, 0.36, 0.59, 0.67, 0.5)  # per-process bests of a stored baseline, in ms
+    after = (1.02, 1.07, 1.18, 0.83, 0.79)  # five later runs of the same code
+    base = run("a", bench(p50, metric("track", before, unit="ms", processes=5)))
+    current = run("b", bench(p50, metric("track", after, unit="ms", processes=5)))
+    (plain,) = judge(base, current).verdicts
+    assert plain.status is Status.REGRESSED
+    policy = with_suite_overrides(Policy(), Path(__file__).parents[3] / "suites")
+    (floored,) = judge(base, current, policy).verdicts
+    assert floored.status is Status.UNCHANGED
