@@ -326,9 +326,7 @@ def _speed_of_cpu_work(verdict: Verdict, context: Context) -> bool:
     ``cache.ConcurrentWriters``' 4 writers for 0.5 s on 2 cores did 39-113 k ops/s in runs of
     the same code (their CPU time 0.54 s or 1.02 s: one core or two), and a stored baseline
     measured at 105 k named later runs at 55-69 k regressed."""
-    return (
-        context.cpu_bound and verdict.kind is Kind.SAMPLED and verdict.unit not in MEMORY_UNITS
-    )
+    return context.cpu_bound and verdict.kind is Kind.SAMPLED and verdict.unit not in MEMORY_UNITS
 
 
 def _given(value: float | None, default: float) -> float:

@@ -305,13 +305,21 @@ def test_against_a_stored_baseline_cpu_bound_times_are_uncertain_by_design() -> 
     assert comparison.exit_code() == 0
 
 
-def test_against_a_stored_baseline_a_cpu_bound_benchmarks_rates_are_uncertain_not_its_memory() -> None:
+def test_against_a_stored_baseline_a_cpu_bound_benchmarks_rates_are_uncertain_not_its_memory() -> (
+    None
+):
     # ConcurrentWriters as measured: a baseline that had both cores (~105 k ops/s), a run of
     # the same code that had one (~56 k).
     def writers(label: str, seed: int, ops: float, rss: float) -> RunResult:
         time = metric("time", noisy(seed, 0.52, 0.01, 5), processes=5)
         cpu = metric("cpu_time", noisy(seed + 50, 1.0, 0.01, 5), processes=5)
-        rate = metric("ops_per_s", noisy(seed + 70, ops, 0.02, 5), unit="ops/s", direction="higher", processes=5)
+        rate = metric(
+            "ops_per_s",
+            noisy(seed + 70, ops, 0.02, 5),
+            unit="ops/s",
+            direction="higher",
+            processes=5,
+        )
         memory = metric("rss", noisy(seed + 90, rss, 0.01, 5), unit="MiB", processes=5)
         return run(label, bench(ID, time, cpu, rate, memory))
 
