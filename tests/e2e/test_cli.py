@@ -76,7 +76,12 @@ def test_ctrl_c_keeps_finished_benchmarks_and_marks_the_run_incomplete(tmp_path:
         sys.executable, "-m", "harness.cli", "run", "basic", "--suites-dir", str(SAMPLE_SUITES),
         "--results-dir", str(tmp_path), "--samples", "50",
     ]  # fmt: skip
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # Ctrl-C as at a terminal, whatever this test inherited: a shell without job control starts
+    # its background commands with SIGINT ignored, and bench would then never see it.
+    process = subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         files = list(tmp_path.glob("*.json"))
