@@ -8,7 +8,7 @@ case, each metric holding the one ``ProcessRun`` it took (``harness.codec``).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from harness.measure import SampleSettings
@@ -60,16 +60,14 @@ def jobs_of(cases: Iterable[CaseRef], round_: int = 0, side: Side = Side.CURRENT
 
 
 def counting_jobs(cases: Iterable[CaseRef], side: Side = Side.CURRENT) -> list[Job]:
-    """One instruction-counting job per time case that allows it, then one for all micro cases
-    (one pytest session, each test's call counted on its own: ``harness.micro.count``)."""
-    cases = list(cases)
-    jobs = [
-        Job((c,), 0, side, instructions=True)
-        for c in cases
-        if c.kind is BenchKind.TIME and c.attrs.instructions
+    """The jobs of :func:`jobs_of` that count instructions: each time case that allows it, and
+    the one for all micro cases (one pytest session, each test's call counted on its own:
+    ``harness.micro.count``)."""
+    return [
+        replace(job, instructions=True)
+        for job in jobs_of(cases, 0, side)
+        if job.micro or (job.cases[0].kind is BenchKind.TIME and job.cases[0].attrs.instructions)
     ]
-    micro = tuple(c for c in cases if c.kind is BenchKind.MICRO)
-    return jobs + ([Job(micro, 0, side, instructions=True)] if micro else [])
 
 
 @dataclass(frozen=True)

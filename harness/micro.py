@@ -153,15 +153,13 @@ def count(cases: Sequence[CaseRef], suites_root: Path) -> list[BenchmarkResult]:
 
 
 def _outcome(case: CaseRef, seen: dict[str, dict[str, Any]]) -> BenchmarkResult:
-    node = next((s for n, s in seen.items() if bench_id(n) == case.id), None)
+    node = next((n for n in seen if bench_id(n) == case.id), None)
     if node is None:
         return _unreported(case)
-    status = {"passed": Status.OK, "skipped": Status.SKIPPED}.get(node["outcome"], Status.FAILED)
-    error = None if status is Status.OK else node.get("error") or node["outcome"]
-    duration = float(node.get("duration_s") or 0.0)
-    return BenchmarkResult(
-        case.id, case.name, case.params, status, error=error, duration_s=duration
-    )
+    if seen[node]["outcome"] != "passed":
+        return _unmeasured(node, seen[node])
+    duration = float(seen[node].get("duration_s") or 0.0)
+    return BenchmarkResult(case.id, case.name, case.params, Status.OK, duration_s=duration)
 
 
 def _pytest_main(args: list[str], *plugins: object) -> int:
