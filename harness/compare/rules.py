@@ -58,6 +58,7 @@ from harness.records import Direction, Kind, Metric
 # quiet machine; those that mix CPU and waiting (0.34-0.71) count as CPU-bound.
 CPU_BOUND = 0.25
 MACHINE_SPEED_METRICS = ("time", "cpu_time")
+INSTRUCTIONS = "instructions"  # the metric that judges a counted benchmark's CPU work
 SPREAD_FLOOR = 0.005  # the least log-spread assumed between processes (identical values)
 # Measured in one run (the same code, both sides at once, one per core): a core of the 2-core VM
 # runs the same Python loop 1.7-1.9x slower than usual for stretches of 0.1 s to seconds, each
@@ -284,17 +285,17 @@ def _capped(verdict: Verdict, context: Context) -> Verdict:
             "against a stored baseline this time also measures the machine's speed that hour; "
             f"its instructions judge its CPU work; settle it: {context.settle}"
         )
-        return replace(verdict, status=Status.UNCERTAIN, reason=why, capped=why)
+        return _uncertain(verdict, why, context.counted)
     if verdict.level is not Level.SAMPLES:
         if context.counted and machine_speed:
-            return replace(verdict, status=Status.UNCERTAIN, reason=CORE_SPEED, capped=CORE_SPEED)
+            return _uncertain(verdict, CORE_SPEED, counted=True)
         return verdict
     if not (verdict.status is Status.UNCERTAIN or _past(verdict)):
         return replace(verdict, status=Status.UNCHANGED, reason="within threshold (samples)")
     if context.counted and machine_speed:
         # Too few processes to judge this time, and no need: its CPU work is counted exactly.
         why = "CPU-bound, measured in too few processes: its instruction count judges it"
-        return replace(verdict, status=Status.UNCERTAIN, reason=why, capped=why)
+        return _uncertain(verdict, why, counted=True)
     why = (
         f"{verdict.baseline_n} vs {verdict.current_n} samples of too few worker processes to "
         f"see the noise between processes; settle it: {context.settle}"
@@ -304,6 +305,13 @@ def _capped(verdict: Verdict, context: Context) -> Verdict:
     return replace(
         verdict, status=Status.UNCERTAIN, reason=why, capped=None if context.interleaved else why
     )
+
+
+def _uncertain(verdict: Verdict, why: str, counted: bool) -> Verdict:
+    """``verdict`` capped at uncertain for ``why``; judged by its benchmark's instruction count
+    where that was ``counted`` on both sides."""
+    judged_by = INSTRUCTIONS if counted else None
+    return replace(verdict, status=Status.UNCERTAIN, reason=why, capped=why, judged_by=judged_by)
 
 
 def _past(verdict: Verdict) -> bool:

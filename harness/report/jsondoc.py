@@ -4,6 +4,9 @@ Format history (bump FORMAT_VERSION on every change):
   1 — first version: runs, policy, warnings, confirmation, verdicts, exit codes.
   2 — verdicts gain ``level`` ("samples" or "processes": what the statistics were computed on);
       the policy gains ``run_noise``, ``min_processes`` and ``process_statistic``.
+  3 — verdicts gain ``capped`` (why measuring again cannot settle it, or null) and
+      ``judged_by`` (the metric that judges it instead, or null), and ``settled_elsewhere``
+      (true for an uncertain verdict that its ``judged_by`` metric settles).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from harness.records import RunResult
 from harness.report.context import ReportContext
 
 FORMAT_NAME = "bench-comparison"
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 
 
 def _finite(value: Any) -> Any:
@@ -28,8 +31,9 @@ def _finite(value: Any) -> Any:
     return None if isinstance(value, float) and not math.isfinite(value) else value
 
 
-def _verdict(v: Verdict) -> dict[str, Any]:
-    return {k: _finite(val) for k, val in asdict(v).items()} | {"status": v.status.value}
+def _verdict(v: Verdict, comparison: Comparison) -> dict[str, Any]:
+    fields = {k: _finite(val) for k, val in asdict(v).items()}
+    return fields | {"status": v.status.value, "settled_elsewhere": comparison.settled_elsewhere(v)}
 
 
 def _run(run: RunResult) -> dict[str, Any]:
@@ -71,7 +75,7 @@ def to_dict(comparison: Comparison, plots: PlotSet | None = None) -> dict[str, A
         "warnings": list(comparison.warnings),
         "rounds": comparison.rounds,
         "remeasured": list(comparison.remeasured),
-        "verdicts": [_verdict(v) for v in comparison.sorted_verdicts()],
+        "verdicts": [_verdict(v, comparison) for v in comparison.sorted_verdicts()],
         "plots": [p.as_posix() for p in plots.all()] if plots else [],
     }
 

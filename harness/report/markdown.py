@@ -1,7 +1,8 @@
 """Markdown report: for ``$GITHUB_STEP_SUMMARY`` or a pull-request comment.
 
 It reads on GitHub as it is: the two commits by short hash and subject, regressions first,
-uncertain verdicts next with one line on why, the rest folded away. It links no images (a job
+uncertain verdicts next with one line on why (those another metric settles folded), the rest
+folded away. It links no images (a job
 summary cannot reach files on the runner): plots are named by folder, or reached through the
 CI artifact's page when its URL is known (``ReportContext.artifact_url``).
 
@@ -16,7 +17,7 @@ import re
 from harness.compare import Comparison, Status
 from harness.records import RunResult
 from harness.report.context import ReportContext
-from harness.report.rows import STATUS_MARK, Row, counts_line, policy_line, rows
+from harness.report.rows import STATUS_MARK, Row, counts_line, policy_line, row
 
 SHORT_SHA = 7  # as GitHub abbreviates commits
 SUBJECT_CHARS = 72  # a commit subject's conventional width; longer ones are cut with …
@@ -117,7 +118,8 @@ def _footer(comparison: Comparison, context: ReportContext) -> list[str]:
 
 def render(comparison: Comparison, context: ReportContext) -> str:
     """Regressions, then uncertain verdicts with why, then failures and the rest."""
-    found = rows(comparison)
+    verdicts = comparison.sorted_verdicts()
+    found = [row(v) for v in verdicts]
 
     def having(*statuses: Status) -> list[Row]:
         return [r for r in found if r.status in statuses]
@@ -130,7 +132,16 @@ def render(comparison: Comparison, context: ReportContext) -> str:
     for i, warning in enumerate(comparison.warnings):
         lines += ["", f"> ⚠️ {text(warning)}"] if i == 0 else [">", f"> ⚠️ {text(warning)}"]
     lines += _section("▲ Regressed", _table(regressed) if regressed else [])
-    lines += _section("? Uncertain", [_why(r) for r in having(Status.UNCERTAIN)])
+    elsewhere = [comparison.settled_elsewhere(v) for v in verdicts]
+    settled = [r for r, e in zip(found, elsewhere, strict=True) if e]
+    unsettled = [
+        r for r, e in zip(found, elsewhere, strict=True) if r.status is Status.UNCERTAIN and not e
+    ]
+    lines += _section("? Uncertain", [_why(r) for r in unsettled])
+    if settled:
+        summary = f"{len(settled)} uncertain CPU-bound times, judged by their instruction counts"
+        lines += ["", f"<details><summary>{summary}</summary>", ""]
+        lines += [*_table(settled), "", "</details>"]
     worse = having(Status.WORSE)
     lines += _section("△ Worse, by less than the threshold", _table(worse) if worse else [])
     lines += _section("✖ Failed", [bullet(r) for r in having(Status.FAILED)])

@@ -94,9 +94,14 @@ def p_value(value: float | None) -> str:
 
 
 def counts_line(comparison: Comparison) -> str:
-    """``1 regressed · 3 unchanged`` in severity order, statuses with a zero count left out."""
+    """``1 regressed · 3 unchanged`` in severity order, statuses with a zero count left out;
+    how many uncertain verdicts another metric settles (``Comparison.settled_elsewhere``)."""
     counts = comparison.counts()
     parts = [f"{counts[s]} {s.value}" for s in Status if counts[s]]
+    settled = sum(map(comparison.settled_elsewhere, comparison.verdicts))
+    if settled:
+        i = [s for s in Status if counts[s]].index(Status.UNCERTAIN)
+        parts[i] += f" ({settled} of them CPU-bound times whose instruction counts judge them)"
     return " · ".join(parts) or "nothing compared"
 
 

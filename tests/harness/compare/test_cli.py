@@ -93,7 +93,7 @@ def test_json_report_to_a_file(
     code, stdout, _ = _bench(argv, capsys)
     document = json.loads(out.read_text())
     assert code == 1 and stdout == ""
-    assert document["format"] == "bench-comparison" and document["format_version"] == 2
+    assert document["format"] == "bench-comparison" and document["format_version"] == 3
     assert document["verdicts"][0]["status"] == "regressed"
     assert document["exit_code"] == {"regression": 1, "missing": 1, "uncertain": 1}
 

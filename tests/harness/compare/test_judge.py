@@ -377,6 +377,19 @@ def test_measured_interleaved_a_counted_cpu_bound_time_leaves_the_verdict_to_its
     }
     assert verdicts["time"].reason.startswith("CPU-bound: its instruction count judges")
     assert comparison.exit_code() == 0
+    # The count settles those times: --fail-on uncertain passes, and reports fold them.
+    assert [verdicts[m].judged_by for m in ("time", "cpu_time")] == ["instructions"] * 2
+    assert comparison.settled_elsewhere(verdicts["time"])
+    assert comparison.exit_code(FailOn.UNCERTAIN) == 0
+
+
+def test_an_uncertain_time_whose_judging_count_is_absent_still_fails_on_uncertain() -> None:
+    time = Verdict(ID, "time", Status.UNCERTAIN, "capped", Kind.SAMPLED, judged_by="instructions")
+    count = Verdict(ID, "instructions", Status.UNCHANGED, "", Kind.DETERMINISTIC)
+    settled = Comparison(run("a"), run("b"), Policy(), (time, count))
+    assert settled.exit_code(FailOn.UNCERTAIN) == 0
+    alone = Comparison(run("a"), run("b"), Policy(), (time,))
+    assert not alone.settled_elsewhere(time) and alone.exit_code(FailOn.UNCERTAIN) == 1
 
 
 def _latency_bound(label: str, levels: list[float], seed: int) -> RunResult:

@@ -62,7 +62,7 @@ def test_junit_has_one_case_per_benchmark_and_regressions_fail(comparison: Compa
 
 def test_json_is_versioned_and_complete(comparison: Comparison) -> None:
     document = json.loads(render("json", comparison))
-    assert (document["format"], document["format_version"]) == ("bench-comparison", 2)
+    assert (document["format"], document["format_version"]) == ("bench-comparison", 3)
     assert len(document["verdicts"]) == len(comparison.verdicts)
     assert document["exit_code"]["regression"] == 3
 

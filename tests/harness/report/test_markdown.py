@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from markdown_it import MarkdownIt
 
-from harness.compare import Comparison, Policy, judge
+from harness.compare import Comparison, Policy, Status, Verdict, judge
 from harness.meta import GitInfo
 from harness.plots import PlotSet
+from harness.records import Kind
 from harness.report import ReportContext, render
 from harness.report.github import escape_property
 from harness.report.markdown import code, text
@@ -121,3 +122,24 @@ def test_annotations_cannot_be_broken_or_forged(hostile: Comparison) -> None:
     assert len(lines) == 1 and lines[0].startswith("::error title=evil.<script>")
     assert lines[0].endswith("failed: x%0A::error::forged, 100%25")
     assert escape_property("a:b,c%\n") == "a%3Ab%2Cc%25%0A"
+
+
+def test_uncertain_times_that_their_counts_judge_are_folded_and_counted_apart() -> None:
+    def time(bench_id: str, judged_by: str | None) -> Verdict:
+        why = "CPU-bound: its count judges it" if judged_by else "too few processes"
+        moved = {"ratio": 1.3, "baseline_median": 1.0, "current_median": 1.3}
+        return Verdict(
+            bench_id, "time", Status.UNCERTAIN, why, Kind.SAMPLED, "s", judged_by=judged_by, **moved
+        )
+
+    count = Verdict("a.time_cpu", "instructions", Status.UNCHANGED, "", Kind.DETERMINISTIC)
+    verdicts = (time("a.time_cpu", "instructions"), count, time("b.time_wait", None))
+    comparison = Comparison(run("base"), run("head"), Policy(), verdicts)
+    report = render("markdown", comparison)
+    assert "**2 uncertain (1 of them CPU-bound times whose instruction counts judge them)" in report
+    uncertain = report.split("### ? Uncertain")[1].split("<details>")[0]
+    assert "b.time_wait" in uncertain and "a.time_cpu" not in uncertain
+    fold = report.split("<summary>1 uncertain CPU-bound times, judged by their instruction counts")
+    assert "`a.time_cpu` | time | 1 s | 1.3 s | +30.0%" in fold[1].split("</details>")[0]
+    console = [line for line in render("console", comparison).splitlines() if "uncertain" in line]
+    assert ["b.time_wait" in console[0], "a.time_cpu" in console[1]] == [True, True]
