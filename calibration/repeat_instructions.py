@@ -17,17 +17,10 @@ import tempfile
 from dataclasses import replace
 from pathlib import Path
 
+from harness.execution import Recorder, Silent, execute, started_lanes
 from harness.job import counting_jobs
 from harness.records import RunResult
-from harness.runner import (
-    Recorder,
-    RunOptions,
-    Silent,
-    execute,
-    plan,
-    started_lanes,
-    worker_setup,
-)
+from harness.runner import RunOptions, plan, worker_setup
 from harness.suite import import_suites
 
 

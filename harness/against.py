@@ -22,26 +22,28 @@ from pathlib import Path
 import harness
 from harness.environment import git_info
 from harness.errors import InputError
+from harness.execution import (
+    Lane,
+    Progress,
+    Recorder,
+    Silent,
+    Step,
+    Unit,
+    execute,
+    lanes_for,
+    started_lanes,
+)
 from harness.git import GitError, run_git, try_git
 from harness.job import Job, counting_jobs
 from harness.lifetime import die_with_parent
 from harness.meta import Against, GitInfo
 from harness.records import RunResult, Side
 from harness.runner import (
-    Lane,
-    Progress,
-    Recorder,
     RunOptions,
-    Silent,
-    Step,
-    Unit,
-    execute,
-    lanes_for,
     new_run_id,
     plan,
     rounds_of,
     run_metadata,
-    started_lanes,
     worker_setup,
 )
 from harness.suite import CaseRef, import_suites

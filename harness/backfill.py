@@ -18,21 +18,11 @@ from harness.against import commit_of, overlay, plan_in, worktree
 from harness.asv.db import DEFAULT_ASV_DIR, machine_name, record, recorded_commits
 from harness.environment import git_info, machine_info
 from harness.errors import InputError
+from harness.execution import Progress, Recorder, Step, execute, started_lanes
 from harness.git import GitError, run_git, try_git
 from harness.meta import GitInfo, MachineInfo
 from harness.records import RunResult, Status
-from harness.runner import (
-    Progress,
-    Recorder,
-    RunOptions,
-    Step,
-    execute,
-    new_run_id,
-    rounds_of,
-    run_metadata,
-    started_lanes,
-    worker_setup,
-)
+from harness.runner import RunOptions, new_run_id, rounds_of, run_metadata, worker_setup
 from harness.suite import import_suites
 
 BACKFILL_DIR = "backfill"  # under the results folder: these runs are not the latest run

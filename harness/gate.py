@@ -17,12 +17,13 @@ from harness.against import commit_of, session
 from harness.baselines import resolve
 from harness.compare import Comparison, Policy, confirm, judge
 from harness.errors import InputError
+from harness.execution import Progress, Silent
 from harness.fixtures import load_fixtures
 from harness.meta import Confirmation
 from harness.micro import MICRO
 from harness.records import RunResult
 from harness.results import save
-from harness.runner import Progress, RunOptions, Silent, nothing_planned, plan, run
+from harness.runner import RunOptions, nothing_planned, plan, run
 from harness.shard import select_shard
 from harness.suite import discover, import_suites, select
 

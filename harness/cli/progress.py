@@ -1,6 +1,6 @@
 """``bench run``'s progress: a rich bar on a terminal, plain lines anywhere else (a CI log).
 
-Both receive the runner's events (:class:`harness.runner.Progress`). Off a terminal nothing can
+Both receive the runner's events (:class:`harness.execution.Progress`). Off a terminal nothing can
 be redrawn, so :class:`LineProgress` writes one line per phase and one per finished benchmark
 run (a benchmark in one worker process), flushed at once, e.g.::
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from harness import runner
+from harness import execution
 from harness.isolation import WorkerSetup
 from harness.job import Job
 from harness.measure import SampleSettings
@@ -156,13 +156,13 @@ def test_queued_units_go_to_whichever_lane_is_free(
             released.set()
         return []
 
-    monkeypatch.setattr(runner, "_measure", measure)
+    monkeypatch.setattr(execution, "_measure", measure)
     setup = WorkerSetup(tmp_path, "suites", SampleSettings(), 100.0)
-    recorder = runner.Recorder(RunResult("20260101T000000000000Z"), tmp_path / "r.json", setup)
+    recorder = execution.Recorder(RunResult("20260101T000000000000Z"), tmp_path / "r.json", setup)
     refs = [CaseRef(i, i, {}, "m", None, "time_x", BenchKind.TIME) for i in "abcd"]
     units = [((recorder, Job((ref,), instructions=True)),) for ref in refs]
-    lanes = [runner.Lane([], {}), runner.Lane([], {})]
-    runner.execute([recorder], [], lanes, runner.Silent(), units)
+    lanes = [execution.Lane([], {}), execution.Lane([], {})]
+    execution.execute([recorder], [], lanes, execution.Silent(), units)
     assert sorted(lanes_of) == ["a", "b", "c", "d"]
     assert {lanes_of[i] for i in "bcd"} == {1 - lanes_of["a"]}
 
@@ -176,9 +176,9 @@ def test_one_lane_counts_the_micro_session_first_then_the_slowest_calls(
         order.append("micro" if job.micro else job.cases[0].id)
         return []
 
-    monkeypatch.setattr(runner, "_measure", measure)
+    monkeypatch.setattr(execution, "_measure", measure)
     setup = WorkerSetup(tmp_path, "suites", SampleSettings(), 100.0)
-    recorder = runner.Recorder(RunResult("20260101T000000000000Z"), tmp_path / "r.json", setup)
+    recorder = execution.Recorder(RunResult("20260101T000000000000Z"), tmp_path / "r.json", setup)
     for case_id, seconds in (("fast", 0.001), ("slow", 0.5)):
         time = Metric("time", "s", Direction.LOWER, Kind.SAMPLED, (ProcessRun((seconds,)),))
         recorder.add([BenchmarkResult(case_id, case_id, {}, Status.OK, (time,))])
@@ -187,5 +187,5 @@ def test_one_lane_counts_the_micro_session_first_then_the_slowest_calls(
         "micro.t.test_x", "micro.t.test_x", {}, "micro/t.py", None, "test_x", BenchKind.MICRO
     )
     units = [((recorder, Job((ref,), instructions=True)),) for ref in [*refs, micro]]
-    runner.execute([recorder], [], [runner.Lane([], {})], runner.Silent(), units)
+    execution.execute([recorder], [], [execution.Lane([], {})], execution.Silent(), units)
     assert order == ["micro", "slow", "fast"]
