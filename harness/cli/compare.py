@@ -179,7 +179,8 @@ def policy_options(func: Any) -> Any:
     "--suites-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Read per-benchmark thresholds from this suites package.",
+    help="Read per-benchmark thresholds and noise floors from this suites package, as bench "
+    "run does from its own (without it, neither applies).",
 )
 def compare_command(
     base: str,

@@ -34,7 +34,8 @@ from harness.report import FORMATS
     "--suites-dir",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Read per-benchmark thresholds from this suites package.",
+    help="Read per-benchmark thresholds and noise floors from this suites package, as bench "
+    "run does from its own (without it, neither applies).",
 )
 def report_command(
     base: str,
