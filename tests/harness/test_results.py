@@ -221,7 +221,10 @@ def test_a_result_file_read_in_a_tight_loop_through_kill_9_is_always_whole(
         from_dict(json.loads(text))  # raises on a torn or invalid state
     (path,) = results.glob("*.json")
     survived = load(path)
-    assert all(b.ok for b in survived.benchmarks) and not survived.complete
+    # Nothing the kill interrupted is recorded as failed; the suite's own skip may be there.
+    statuses = {b.id: b.status for b in survived.benchmarks}
+    assert not survived.complete and Status.FAILED not in statuses.values()
+    assert all(s is Status.OK or i == "basic.NeedsService.time_it" for i, s in statuses.items())
 
 
 def test_extending_a_result_appends_the_runs_of_each_process() -> None:
