@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from harness.compare.policy import Policy
 from harness.compare.processes import Level
@@ -121,13 +122,14 @@ class Comparison:
         compare`` of each run's two result files)."""
         if verdict.status is not Status.UNCERTAIN or verdict.judged_by is None:
             return False
+        return (verdict.benchmark, verdict.judged_by) in self._judged
+
+    @cached_property
+    def _judged(self) -> frozenset[tuple[str, str | None]]:
+        """(benchmark, metric) of every verdict that reached a judgement: reports ask
+        :meth:`settled_elsewhere` of every verdict, several times over."""
         judging = (Status.REGRESSED, Status.WORSE, Status.IMPROVED, Status.BETTER, Status.UNCHANGED)
-        return any(
-            v.benchmark == verdict.benchmark
-            and v.metric == verdict.judged_by
-            and v.status in judging
-            for v in self.verdicts
-        )
+        return frozenset((v.benchmark, v.metric) for v in self.verdicts if v.status in judging)
 
     def benchmark_status(self, benchmark_id: str) -> Status:
         """The worst verdict among the benchmark's metrics."""

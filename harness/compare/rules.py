@@ -57,7 +57,6 @@ from harness.records import Direction, Kind, Metric
 # quick suite's latency-bound cases (sequential fetches, paced requests) measure 0.00-0.18 on a
 # quiet machine; those that mix CPU and waiting (0.34-0.71) count as CPU-bound.
 CPU_BOUND = 0.25
-MACHINE_SPEED_METRICS = ("time", "cpu_time")
 INSTRUCTIONS = "instructions"  # the metric that judges a counted benchmark's CPU work
 SPREAD_FLOOR = 0.005  # the least log-spread assumed between processes (identical values)
 # Measured in one run (the same code, both sides at once, one per core): a core of the 2-core VM

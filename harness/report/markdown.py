@@ -132,12 +132,11 @@ def render(comparison: Comparison, context: ReportContext) -> str:
     for i, warning in enumerate(comparison.warnings):
         lines += ["", f"> ⚠️ {text(warning)}"] if i == 0 else [">", f"> ⚠️ {text(warning)}"]
     lines += _section("▲ Regressed", _table(regressed) if regressed else [])
-    elsewhere = [comparison.settled_elsewhere(v) for v in verdicts]
-    settled = [r for r, e in zip(found, elsewhere, strict=True) if e]
-    unsettled = [
-        r for r, e in zip(found, elsewhere, strict=True) if r.status is Status.UNCERTAIN and not e
-    ]
-    lines += _section("? Uncertain", [_why(r) for r in unsettled])
+    uncertain = [v for v in verdicts if v.status is Status.UNCERTAIN]
+    settled = [row(v) for v in uncertain if comparison.settled_elsewhere(v)]
+    lines += _section(
+        "? Uncertain", [_why(row(v)) for v in uncertain if not comparison.settled_elsewhere(v)]
+    )
     if settled:
         summary = f"{len(settled)} uncertain CPU-bound times, judged by their instruction counts"
         lines += ["", f"<details><summary>{summary}</summary>", ""]

@@ -97,11 +97,13 @@ def counts_line(comparison: Comparison) -> str:
     """``1 regressed · 3 unchanged`` in severity order, statuses with a zero count left out;
     how many uncertain verdicts another metric settles (``Comparison.settled_elsewhere``)."""
     counts = comparison.counts()
-    parts = [f"{counts[s]} {s.value}" for s in Status if counts[s]]
     settled = sum(map(comparison.settled_elsewhere, comparison.verdicts))
-    if settled:
-        i = [s for s in Status if counts[s]].index(Status.UNCERTAIN)
-        parts[i] += f" ({settled} of them CPU-bound times whose instruction counts judge them)"
+    note = f" ({settled} of them CPU-bound times whose instruction counts judge them)"
+    parts = [
+        f"{counts[s]} {s.value}" + (note if s is Status.UNCERTAIN and settled else "")
+        for s in Status
+        if counts[s]
+    ]
     return " · ".join(parts) or "nothing compared"
 
 
