@@ -94,6 +94,14 @@ def confirm(
         ids = to_confirm(comparison, left if together else None)
         if not ids:
             break
+        failed = final_regressions(comparison)
+        if failed:
+            notes.append(
+                f"confirmation stopped after {done} round(s): {', '.join(failed)} regressed on a "
+                f"count, which measuring again does not change; {len(ids)} benchmark(s) left "
+                f"unconfirmed: {', '.join(ids)}"
+            )
+            break
         fresh = remeasure(ids)
         base_fresh, cur_fresh = fresh if isinstance(fresh, tuple) else (None, fresh)
         baseline = comparison.baseline
@@ -111,6 +119,19 @@ def confirm(
             remeasured=tuple(remeasured),
         )
     return replace(comparison, warnings=comparison.warnings + tuple(notes))
+
+
+def final_regressions(comparison: Comparison) -> list[str]:
+    """Benchmark ids regressed on an exact counter or an instruction count: the gate fails on
+    them whatever more rounds find, so confirming the rest only delays the verdict. Doubled
+    requests regressed their counters before the first round of an ``--against`` run, which
+    then spent 4 rounds (120 s of its 361 s) confirming times that could not change its exit."""
+    ids = [
+        v.benchmark
+        for v in comparison.verdicts
+        if v.status is Status.REGRESSED and v.kind in (Kind.EXACT, Kind.DETERMINISTIC)
+    ]
+    return list(dict.fromkeys(ids))
 
 
 def _measured(fresh: RunResult, ids: list[str]) -> set[str]:

@@ -64,6 +64,25 @@ def test_exact_regressions_are_not_remeasured() -> None:
     assert never.asked == [] and final.exit_code() == 1
 
 
+def test_confirmation_stops_once_a_count_has_failed_the_gate_and_says_what_it_left() -> None:
+    # y's counter regressed: exit 1 whatever x's times become, so x is not re-measured.
+    base = run("a", timed("x", 1, 1.0), bench("y", counter("requests", 5)))
+    cur = run("b", timed("x", 3, 1.5), bench("y", counter("requests", 10)))
+    first = judge(base, cur)
+    assert to_confirm(first) == ["x"]
+    never = Remeasurer()
+    final = confirm(first, never, rounds=4)
+    assert never.asked == [] and final.rounds == 0 and final.exit_code() == 1
+    assert final.benchmark_status("x") is Status.REGRESSED
+    assert (
+        "confirmation stopped after 0 round(s): y regressed on a count, which measuring again "
+        "does not change; 1 benchmark(s) left unconfirmed: x"
+    ) in final.warnings
+    # Without the count, x is confirmed as before.
+    alone = Remeasurer(run("c", timed("x", 5, 1.5)))
+    assert confirm(judge(base, run("b", timed("x", 3, 1.5))), alone, rounds=1).rounds == 1
+
+
 def test_a_failed_remeasure_keeps_the_earlier_samples_and_says_so() -> None:
     base = run("a", timed("x", 1, 1.0))
     broken = Remeasurer(run("c", bench("x", status="failed", error="boom")))
