@@ -226,7 +226,7 @@ class Session:
 
     def measure(self, options: RunOptions, progress: Progress | None = None) -> AgainstRun:
         """Measure REV's and the working tree's suites interleaved on this machine, in one run."""
-        base_cases, cases = self.plan(options)
+        base_cases, cases = (once(found, options.one_sample) for found in self.plan(options))
         if not cases and not base_cases and options.shard is None:
             raise InputError("--against: no benchmark to run on either side")
         meta = run_metadata(options, self.lanes[0].fixtures, cases)
@@ -265,6 +265,11 @@ class Session:
         base.finish()
         current.finish()
         return AgainstRun(base.result, current.result, base.path, current.path)
+
+
+def once(cases: list[CaseRef], ids: tuple[str, ...]) -> list[CaseRef]:
+    """``cases``, those of ``ids`` taking one sample per worker process (``repeat = 1``)."""
+    return [replace(c, attrs=replace(c.attrs, repeat=(1,))) if c.id in ids else c for c in cases]
 
 
 @contextmanager

@@ -16,6 +16,7 @@ from pathlib import Path
 from harness.against import commit_of, session
 from harness.baselines import resolve
 from harness.compare import Comparison, Policy, confirm, judge
+from harness.compare.confirm import waiting
 from harness.errors import InputError
 from harness.execution import Progress, Silent
 from harness.fixtures import load_fixtures
@@ -134,10 +135,14 @@ def _against(options: RunOptions, gate: Gate, progress: Progress, found: int) ->
         progress.phase(f"judging: against {gate.against}")
         comparison = judge(done.base, done.current, gate.policy)
         rounds = itertools.count(1)
+        waits = set(waiting(comparison, [b.id for b in done.current.benchmarks]))
 
         def remeasure(ids: list[str]) -> tuple[RunResult, RunResult]:
             _announce_round(progress, gate, next(rounds), ids)
-            again = running.measure(_confirm_options(options, ids), progress)
+            once = tuple(i for i in ids if i in waits)  # both sides alike, each round
+            again = running.measure(
+                replace(_confirm_options(options, ids), one_sample=once), progress
+            )
             return again.base, again.current
 
         comparison = confirm(comparison, remeasure, gate.confirm_rounds, options.processes)

@@ -60,6 +60,7 @@ class RunOptions:
     processes: int = 1  # worker processes per case, each taking settings.samples samples
     instructions: bool = False  # also count each time case's instructions under callgrind
     duet: bool = False  # --against: both sides of a job at the same time, one per core
+    one_sample: tuple[str, ...] = ()  # case ids whose processes take one sample each
 
 
 def new_run_id(now_: datetime | None = None) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from harness.compare import stats
-from harness.compare.judge import interleaved, judge
+from harness.compare.judge import interleaved, is_cpu_bound, judge
 from harness.compare.model import Comparison, Status, Verdict
 from harness.compare.processes import process_values
 from harness.records import Direction, Kind, Metric, RunResult
@@ -70,6 +70,28 @@ def can_still_regress(comparison: Comparison, verdict: Verdict, processes_left: 
     above = [high + 1 + abs(high) + i for i in range(processes_left)]
     better, worse = (below, above) if verdict.direction is Direction.LOWER else (above, below)
     return stats.worse_p_value(old + better, new + worse, verdict.direction) < policy.alpha
+
+
+def waiting(comparison: Comparison, ids: list[str]) -> list[str]:
+    """The ids of ``ids`` whose benchmark waits more than it computes on both sides (neither is
+    CPU-bound): confirming them, one sample per worker process is enough.
+
+    Such a benchmark's samples repeat within a process: ``parallelism.Sweep(jobs=1)`` took 1.19,
+    1.20, 1.20 s in one process, its processes 1.18-1.25 s apart, and a real slowdown of 30% is
+    far from either. Its samples are also its slowest: 1.2-1.5 s each, three per process, ~4.5 of
+    the ~5.5 s its process took; at one sample a process costs ~2 s. Both sides of a round take
+    the same number, so their values stay comparable; pooled with the first measurement's
+    best-of-three, the rank test only grows more cautious (a simulation of 5 vs 5 values, one
+    of each side the best of three: false alarms at α = 0.01 at most the nominal 0.8%, fewer
+    as the two kinds of value differ more).
+    """
+    waits = []
+    for bench_id in ids:
+        sides = (comparison.baseline.benchmark(bench_id), comparison.current.benchmark(bench_id))
+        timed = [b for b in sides if b is not None and b.metric("cpu_time") is not None]
+        if len(timed) == 2 and not any(is_cpu_bound(b) for b in timed):
+            waits.append(bench_id)
+    return waits
 
 
 def _metric(run: RunResult, benchmark_id: str, name: str | None) -> Metric | None:

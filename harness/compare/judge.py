@@ -153,7 +153,7 @@ def _context(
 ) -> Context:
     """How this benchmark's two sides were measured, and what would settle a doubt."""
     together = interleaved(baseline, current)
-    cpu_bound = any(_cpu_bound(side) for side in (bench, before) if side is not None)
+    cpu_bound = any(is_cpu_bound(side) for side in (bench, before) if side is not None)
     if together:
         settle = f"measure more worker processes per side (--processes {DEFAULT_MIN_PROCESSES})"
     else:
@@ -168,7 +168,7 @@ def _counted(run: RunResult, bench_id: str) -> bool:
     return found is not None and found.metric("instructions") is not None
 
 
-def _cpu_bound(bench: BenchmarkResult) -> bool:
+def is_cpu_bound(bench: BenchmarkResult) -> bool:
     """CPU time at least ``CPU_BOUND`` of the wall time. Either side decides: on a machine busy
     with other work a CPU-bound benchmark waits for a core, and its CPU time falls to half its
     wall time or less (a networkx call of 160 µs CPU measured 290–600 µs wall while a

@@ -82,6 +82,52 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return repo
 
 
+WAITS = """
+import time
+
+import analyzer
+
+
+class Waits:
+    def time_wait(self):
+        time.sleep(0.02 * analyzer.VERSION)
+
+
+class Computes:
+    def time_compute(self):
+        analyzer.work(100)
+"""
+
+
+def test_confirming_a_benchmark_that_waits_takes_one_sample_per_process_on_both_sides(
+    repo: Path, tmp_path: Path
+) -> None:
+    (repo / "suites" / "waits.py").write_text(WAITS)
+    _git(repo, "add", "suites/waits.py")
+    _git(repo, "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-q", "-m", "waits")
+    _write(repo, 2)  # both benchmarks now take twice as long: one waiting, one computing
+    command = [
+        sys.executable, "-m", "harness.cli", "run", "--against", "HEAD", "--samples", "3",
+        "--processes", "2", "-b", "waits", "--suites-dir", str(repo / "suites"),
+        "--results-dir", str(tmp_path / "r"), "--confirm-rounds", "2", "--no-instructions",
+        "--no-duet",
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    assert done.returncode in (0, 1), done.stderr
+    assert "confirming: round 1" in done.stderr + done.stdout
+    for path in sorted((tmp_path / "r").glob("*.json")):
+        samples = {}
+        for bench in load(path).benchmarks:
+            time = bench.metric("time")
+            assert time is not None
+            samples[bench.name] = [len(run.samples) for run in time.runs]
+        # Two processes of three samples each, then confirmation's: one sample for the waiting
+        # benchmark, the run's three for the computing one (round 2 only if round 1 left it open).
+        waits, computes = samples["waits.Waits.time_wait"], samples["waits.Computes.time_compute"]
+        assert waits[:2] == [3, 3] and waits[2:] in ([1, 1], [1, 1, 1, 1])
+        assert set(computes) == {3} and len(computes) >= 4
+
+
 def _log(tmp_path: Path) -> list[tuple[str, str, str]]:
     lines = (tmp_path / "log.txt").read_text().splitlines()
     return [(side, case, pid) for side, case, pid in (line.split() for line in lines)]
