@@ -83,17 +83,29 @@ def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 WAITS = """
+import os
 import time
 
 import analyzer
 
 
+def _log(case):
+    with open(os.environ["BENCH_TEST_LOG"], "a") as log:
+        log.write(f"{analyzer.VERSION} {case} {os.getpid()}\\n")
+
+
 class Waits:
+    def setup(self):
+        _log("waits")
+
     def time_wait(self):
         time.sleep(0.02 * analyzer.VERSION)
 
 
 class Computes:
+    def setup(self):
+        _log("computes")
+
     def time_compute(self):
         analyzer.work(100)
 """
@@ -115,7 +127,20 @@ def test_confirming_a_benchmark_that_waits_takes_one_sample_per_process_on_both_
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode in (0, 1), done.stderr
     assert "confirming: round 1" in done.stderr + done.stdout
-    for path in sorted((tmp_path / "r").glob("*.json")):
+    # Both suspects are measured again on both sides, two processes each per round, still
+    # interleaved (two rounds allowed: 2 + 2 × 2 processes per side can reach the 5 the rank
+    # test needs, one round could not).
+    log = [(side, case) for side, case, _ in _log(tmp_path)]
+    measured = Counter(log[8:])  # after round 0 and 1: 2 benchmarks × 2 sides × 2 processes
+    assert set(measured) == {(side, case) for side in "12" for case in ("waits", "computes")}
+    for case in ("waits", "computes"):
+        assert measured[("1", case)] == measured[("2", case)] in (2, 4)
+    files = sorted((tmp_path / "r").glob("*.json"))
+    assert len(files) == 2
+    for path in files:
+        runs = load(path).benchmark("waits.Waits.time_wait").metric("time").runs  # type: ignore[union-attr]
+        assert [r.round for r in runs] == list(range(2 + measured[("1", "waits")]))
+    for path in files:
         samples = {}
         for bench in load(path).benchmarks:
             time = bench.metric("time")
@@ -205,7 +230,7 @@ def test_interleave_swaps_the_order_in_each_round_of_processes() -> None:
     assert [job.round for _, job in schedule] == [0, 0, 1, 1, 2, 2]
 
 
-def test_bench_run_against_judges_the_revision_and_confirms_both_sides(
+def test_bench_run_against_judges_the_revision_and_stops_confirming_on_a_regressed_count(
     repo: Path, tmp_path: Path
 ) -> None:
     command = [
@@ -222,8 +247,7 @@ def test_bench_run_against_judges_the_revision_and_confirms_both_sides(
     assert verdicts[(work, "version")]["status"] == "regressed"
     assert ("micro.test_m.test_work", "time") in verdicts  # the micro suites are judged too
     log = [(side, case) for side, case, _ in _log(tmp_path)]
-    first, confirming = log[:8], log[8:]
-    assert first == [
+    assert log == [
         ("1", "n=1"),
         ("2", "n=1"),
         ("2", "micro"),
@@ -233,21 +257,11 @@ def test_bench_run_against_judges_the_revision_and_confirms_both_sides(
         ("1", "micro"),
         ("2", "micro"),  # round 1
     ]
-    # The slower work of version 2 makes its time a suspect: confirmation measures it again on
-    # both sides, two processes each per round, still interleaved (two rounds allowed: 2 + 2 × 2
-    # processes per side can reach the 5 the rank test needs, one round could not).
-    suspects = {case for _, case in confirming}
-    assert confirming and {side for side, _ in confirming} == {"1", "2"}
-    measured = Counter(confirming)
-    for case in suspects:
-        assert measured[("1", case)] == measured[("2", case)] in (2, 4)
-    files = sorted((tmp_path / "r").glob("*.json"))
-    assert len(files) == 2
-    for path in files:
-        bench = load(path).benchmark(work)
-        assert bench is not None
-        rounds = [r.round for r in bench.metric("time").runs]  # type: ignore[union-attr]
-        assert rounds == list(range(2 + measured[("1", "n=1")]))
+    # The slower work of version 2 makes its time a suspect, but the regressed counter already
+    # fails the gate: nothing is measured again, and the report says what was left.
+    stopped = [w for w in report["warnings"] if w.startswith("confirmation stopped after 0")]
+    assert len(stopped) == 1 and f"{work} regressed on a count" in stopped[0]
+    assert report["rounds"] == 0 and report["remeasured"] == []
 
 
 def test_a_cases_two_counted_sides_are_one_unit_of_work_for_one_lane() -> None:
