@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 import os
+import signal
 import statistics
+import sys
 import threading
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -18,7 +20,7 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from harness.errors import HarnessFailure, RunInterrupted
 from harness.fixtures import RunFixture, load_fixtures
@@ -170,16 +172,66 @@ def execute(
     try:
         # One pool for the run: a zygote dies with the thread that started it (the parent-death
         # signal follows the thread), so its threads must last as long as the zygotes.
-        with Zygotes() as zygotes, ThreadPoolExecutor(max_workers=len(lanes)) as pool:
+        with (
+            ctrl_c_remembered() as pressed,
+            Zygotes() as zygotes,
+            ThreadPoolExecutor(max_workers=len(lanes)) as pool,
+        ):
             for step in schedule:
+                _raise_if(pressed)
                 _execute_step(step, lanes, progress, (zygotes, pool))
-            _drain(sorted(queue, key=_cost, reverse=True), lanes, progress, (zygotes, pool))
+            _raise_if(pressed)
+            units = sorted(queue, key=_cost, reverse=True)
+            _drain(units, lanes, progress, (zygotes, pool), pressed)
+            _raise_if(pressed)
     except KeyboardInterrupt:
         kept = []
         for recorder in recorders:
             recorder.interrupted()
             kept.append(f"{len(recorder.result.benchmarks)} finished benchmarks in {recorder.path}")
         raise RunInterrupted(f"interrupted: kept {'; '.join(kept)}") from None
+
+
+@contextmanager
+def ctrl_c_remembered() -> Iterator[threading.Event]:
+    """Ctrl-C while the block runs, remembered (the event is set) as well as raised.
+
+    Python raises ``KeyboardInterrupt`` wherever the main thread is, and inside a callback whose
+    exceptions are printed and dropped it is lost: spawning a worker runs logging's after-fork
+    hook, and 1 run in 4 of ``bench run basic`` interrupted under load lost its Ctrl-C there
+    ("Exception ignored in: <function _releaseLock>") and ran to the end, exit 0. With the
+    event the run stops at the next job, and the lost exception is not printed as an ignored
+    one with its traceback. Not installed off the main thread, nor where SIGINT is not
+    Python's default handler (ignored under ``nohup``, or someone else's).
+    """
+    pressed = threading.Event()
+    if (
+        threading.current_thread() is not threading.main_thread()
+        or signal.getsignal(signal.SIGINT) is not signal.default_int_handler
+    ):
+        yield pressed
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        pressed.set()
+        raise KeyboardInterrupt
+
+    def unraisable(info: Any) -> None:
+        if not (pressed.is_set() and isinstance(info.exc_value, KeyboardInterrupt)):
+            hook(info)
+
+    previous, hook = signal.signal(signal.SIGINT, handler), sys.unraisablehook
+    sys.unraisablehook = unraisable
+    try:
+        yield pressed
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = hook
+
+
+def _raise_if(pressed: threading.Event) -> None:
+    if pressed.is_set():
+        raise KeyboardInterrupt
 
 
 def _execute_step(
@@ -207,8 +259,10 @@ def _drain(
     lanes: list[Lane],
     progress: Progress,
     using: tuple[Zygotes, ThreadPoolExecutor],
+    pressed: threading.Event,
 ) -> None:
-    """Each lane takes the next unit when it is free and runs its jobs one after the other.
+    """Each lane takes the next unit when it is free and runs its jobs one after the other,
+    until the units or Ctrl-C (``pressed``) end it.
 
     Steps would make every lane wait for the slowest job of each step: counting the quick
     suite's two sides, a cold analysis (~10 s under callgrind) beside a warm one (~1.5 s), ~112 s
@@ -218,7 +272,7 @@ def _drain(
     pending, lock, stop = iter(units), threading.Lock(), threading.Event()
 
     def lane_loop(k: int) -> None:
-        while not stop.is_set():
+        while not stop.is_set() and not pressed.is_set():
             with lock:
                 unit = next(pending, None)
             if unit is None:

@@ -1,15 +1,20 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from harness import execution
+from harness.errors import RunInterrupted
 from harness.isolation import WorkerSetup
 from harness.job import Job
 from harness.measure import SampleSettings
@@ -189,3 +194,30 @@ def test_one_lane_counts_the_micro_session_first_then_the_slowest_calls(
     units = [((recorder, Job((ref,), instructions=True)),) for ref in [*refs, micro]]
     execution.execute([recorder], [], [execution.Lane([], {})], execution.Silent(), units)
     assert order == ["micro", "slow", "fast"]
+
+
+def test_a_ctrl_c_that_a_callback_swallowed_still_stops_the_run_at_the_next_job(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    measured = []
+
+    def measure(recorder: object, job: Job, on: tuple[int, object], zygotes: object) -> list[None]:
+        measured.append(job.cases[0].id)
+        if len(measured) == 1:  # Ctrl-C lands in a callback that drops exceptions (after-fork)
+            try:
+                os.kill(os.getpid(), signal.SIGINT)
+                time.sleep(1)
+            except KeyboardInterrupt as lost:  # as Python reports it: not printed
+                sys.unraisablehook(SimpleNamespace(exc_type=KeyboardInterrupt, exc_value=lost))
+        return []
+
+    monkeypatch.setattr(execution, "_measure", measure)
+    setup = WorkerSetup(tmp_path, "suites", SampleSettings(), 100.0)
+    recorder = execution.Recorder(RunResult("20260101T000000000000Z"), tmp_path / "r.json", setup)
+    refs = [CaseRef(i, i, {}, "m", None, "time_x", BenchKind.TIME) for i in "abc"]
+    steps: list[execution.Step] = [((recorder, Job((ref,))),) for ref in refs]
+    with pytest.raises(RunInterrupted, match="interrupted: kept"):
+        execution.execute([recorder], steps, [execution.Lane([], {})], execution.Silent())
+    assert measured == ["a"]
+    assert "KeyboardInterrupt" not in capsys.readouterr().err
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # put back
