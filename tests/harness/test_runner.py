@@ -197,7 +197,10 @@ def test_one_lane_counts_the_micro_session_first_then_the_slowest_calls(
 
 
 def test_a_ctrl_c_that_a_callback_swallowed_still_stops_the_run_at_the_next_job(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
 ) -> None:
     measured = []
 
@@ -212,6 +215,9 @@ def test_a_ctrl_c_that_a_callback_swallowed_still_stops_the_run_at_the_next_job(
         return []
 
     monkeypatch.setattr(execution, "_measure", measure)
+    # Ctrl-C as at a terminal, whatever this test inherited (SIGINT is ignored under nohup).
+    inherited = signal.signal(signal.SIGINT, signal.default_int_handler)
+    request.addfinalizer(lambda: signal.signal(signal.SIGINT, inherited))
     setup = WorkerSetup(tmp_path, "suites", SampleSettings(), 100.0)
     recorder = execution.Recorder(RunResult("20260101T000000000000Z"), tmp_path / "r.json", setup)
     refs = [CaseRef(i, i, {}, "m", None, "time_x", BenchKind.TIME) for i in "abc"]
