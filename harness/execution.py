@@ -180,9 +180,8 @@ def execute(
             for step in schedule:
                 _raise_if(pressed)
                 _execute_step(step, lanes, progress, (zygotes, pool))
-            _raise_if(pressed)
             units = sorted(queue, key=_cost, reverse=True)
-            _drain(units, lanes, progress, (zygotes, pool), pressed)
+            _drain(units, lanes, progress, (zygotes, pool), pressed)  # none taken once pressed
             _raise_if(pressed)
     except KeyboardInterrupt:
         kept = []
