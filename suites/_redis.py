@@ -10,8 +10,6 @@ import tempfile
 import time
 from typing import Any
 
-import redis
-
 from suites._lifetime import dies_with_parent
 
 REDIS_URL_ENV = "BENCH_REDIS_URL"
@@ -60,6 +58,8 @@ class RedisFixture:
             command, stdout=subprocess.DEVNULL, preexec_fn=dies_with_parent()
         )
         url = f"redis://127.0.0.1:{port}/0"
+        import redis  # here, not at the top: every worker loads the fixtures, few use Redis
+
         client = redis.Redis.from_url(url)
         deadline = time.monotonic() + 10
         while time.monotonic() < deadline:
@@ -73,6 +73,8 @@ class RedisFixture:
 
     def reset(self) -> None:
         if self._url:
+            import redis
+
             client = redis.Redis.from_url(self._url)
             keys = list(client.scan_iter(f"{NAMESPACE}*", count=1000))
             if keys:

@@ -11,7 +11,6 @@ from analyzer.cache import (
     CacheEntry,
     CacheLevel,
     LevelledCache,
-    RedisBackend,
     cache_key,
     open_backend,
 )
@@ -38,6 +37,8 @@ def _backend_config(backend: str, directory: str, url: str | None, **overrides: 
 
 def _check_backend(client: Any, backend: str) -> None:
     # open_cache falls back to the file cache when Redis is unreachable; measure Redis or nothing.
+    from analyzer.cache import RedisBackend  # imported here: redis-py only for the Redis cases
+
     if backend == "redis" and not isinstance(client.cache.backend, RedisBackend):
         raise RuntimeError("Redis was unreachable: the analyzer fell back to the file cache")
 

@@ -9,8 +9,8 @@ from analyzer.cache.base import BACKEND_KINDS, CacheBackend
 from analyzer.cache.counters import CacheCounters
 from analyzer.cache.errors import CacheConfigError, CacheUnavailable
 from analyzer.cache.file import FileBackend
+from analyzer.cache.keys import check_namespace
 from analyzer.cache.memory import DEFAULT_MAX_ENTRIES, MemoryBackend
-from analyzer.cache.redis_backend import RedisBackend, check_namespace
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,8 @@ def _open_redis(
 ) -> CacheBackend:
     if not url:
         raise CacheConfigError("the redis cache needs a URL, e.g. redis://127.0.0.1:6379/0")
+    from analyzer.cache.redis_backend import RedisBackend  # imports redis: only where it is used
+
     try:
         return RedisBackend.connect(url, namespace, counters)
     except CacheUnavailable as exc:

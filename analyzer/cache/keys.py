@@ -13,6 +13,8 @@ from analyzer.cache.errors import CacheConfigError
 
 # Backends accept only keys that are safe as file names and Redis key parts.
 _KEY_RE = re.compile(r"[A-Za-z0-9_-]{1,128}")
+# Namespaces prefix file folders and Redis keys; no glob characters, so SCAN MATCH is safe.
+_NAMESPACE_RE = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
 
 
 def cache_key(level: CacheLevel, endpoint: str, params: Mapping[str, Any] | None = None) -> str:
@@ -38,3 +40,12 @@ def check_key(key: str) -> str:
             f"cache key {key!r:.80} is not 1-128 characters of [A-Za-z0-9_-]; use cache_key()"
         )
     return key
+
+
+def check_namespace(namespace: str) -> str:
+    """Return ``namespace`` if usable as a Redis key prefix, else raise `CacheConfigError`."""
+    if not isinstance(namespace, str) or not _NAMESPACE_RE.fullmatch(namespace):
+        raise CacheConfigError(
+            f"cache namespace {namespace!r:.60} must be 1-100 characters of [A-Za-z0-9_.:-]"
+        )
+    return namespace

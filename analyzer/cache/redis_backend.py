@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import math
-import re
 import time
 from urllib.parse import urlsplit
 
@@ -19,11 +18,10 @@ from analyzer.cache import codec
 from analyzer.cache.base import CacheEntry
 from analyzer.cache.counters import CacheCounters
 from analyzer.cache.errors import CacheConfigError, CacheUnavailable
-from analyzer.cache.keys import check_key
+from analyzer.cache.keys import check_key, check_namespace
 
 log = logging.getLogger(__name__)
 
-_NAMESPACE_RE = re.compile(r"[A-Za-z0-9_.:-]{1,100}")  # no glob characters: SCAN MATCH is safe
 DEFAULT_TIMEOUT_S = 2.0
 # After a failure, Redis is left alone this long (each operation a counted miss), so a server
 # that went away costs one timeout, not one per request.
@@ -149,15 +147,6 @@ class RedisBackend:
         level = logging.DEBUG if self._warned else logging.WARNING
         self._warned = True
         log.log(level, "redis cache %s failed (%s); treated as a miss", what, type(exc).__name__)
-
-
-def check_namespace(namespace: str) -> str:
-    """Return ``namespace`` if usable as a Redis key prefix, else raise `CacheConfigError`."""
-    if not isinstance(namespace, str) or not _NAMESPACE_RE.fullmatch(namespace):
-        raise CacheConfigError(
-            f"cache namespace {namespace!r:.60} must be 1-100 characters of [A-Za-z0-9_.:-]"
-        )
-    return namespace
 
 
 def describe_url(url: str) -> str:

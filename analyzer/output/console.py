@@ -1,20 +1,27 @@
-"""The console report: rich tables rendered to text."""
+"""The console report: rich tables rendered to text.
+
+rich is imported when a console report is rendered, not with the module: the analyzer's service
+imports every formatter, and rich's import took 15-30 ms of every benchmark worker's start.
+"""
 
 from __future__ import annotations
 
 import io
-
-from rich.console import Console
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from analyzer.output.cells import WORKFLOW_COLUMNS, duration, usage_lines, workflow_row
 from analyzer.records import AnalysisResult
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 WIDTH = 120
 
 
 def format_console(result: AnalysisResult, color: bool = False, width: int = WIDTH) -> str:
     """Workflows, slowest jobs and API usage as console tables."""
+    from rich.console import Console
+
     buffer = io.StringIO()
     console = Console(
         file=buffer, width=width, force_terminal=color, color_system="standard" if color else None
@@ -32,6 +39,8 @@ def format_console(result: AnalysisResult, color: bool = False, width: int = WID
 
 
 def _workflows(result: AnalysisResult) -> Table:
+    from rich.table import Table
+
     table = Table(title="Workflows", title_justify="left")
     for index, column in enumerate(WORKFLOW_COLUMNS):
         left = index in (0, len(WORKFLOW_COLUMNS) - 1)
@@ -43,6 +52,8 @@ def _workflows(result: AnalysisResult) -> Table:
 
 
 def _slowest(result: AnalysisResult) -> Table:
+    from rich.table import Table
+
     table = Table(title="Slowest jobs", title_justify="left")
     for column in ("Workflow", "Job", "Run", "Duration"):
         table.add_column(column, justify="right" if column in ("Run", "Duration") else "left")
@@ -52,6 +63,8 @@ def _slowest(result: AnalysisResult) -> Table:
 
 
 def _usage(result: AnalysisResult) -> Table:
+    from rich.table import Table
+
     table = Table(title="API usage", title_justify="left", show_header=False)
     table.add_column("what")
     table.add_column("value", justify="right")
