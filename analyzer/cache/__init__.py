@@ -4,8 +4,8 @@
 docs/cache.md for the levels, TTLs, backends, counters and the Redis fallback.
 
 `RedisBackend` is imported when first used: importing redis-py (and asyncio with it) took 0.10 s
-of the ~0.25 s a benchmark worker spent on imports, in every worker process, where only the
-Redis cases use it.
+in every benchmark worker, where only the Redis cases use it; a worker's start (interpreter,
+imports, fixtures) took 0.33 s with it and 0.20 s without it and rich (medians of 12 runs).
 """
 
 from typing import TYPE_CHECKING, Any
