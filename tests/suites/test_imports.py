@@ -18,6 +18,12 @@ def _loaded_after(code: str) -> set[str]:
     return set(out.stdout.split())
 
 
+def test_a_benchmark_worker_importing_a_suite_loads_no_graphql_schema() -> None:
+    loaded = _loaded_after("import harness.worker, suites.cache")
+    assert "mockgithub.process" in loaded
+    assert {"graphql", "mockgithub.model", "mockgithub.gql"}.isdisjoint(loaded)
+
+
 def test_a_worker_with_every_suite_and_its_fixtures_loaded_has_not_imported_redis_or_rich() -> None:
     loaded = _loaded_after(
         "import harness.worker; from pathlib import Path; from harness.suite import discover; "
@@ -32,4 +38,4 @@ def test_the_redis_backend_loads_when_named_and_an_unknown_name_is_an_attribute_
     assert analyzer.cache.RedisBackend.__name__ == "RedisBackend"
     assert "RedisBackend" in analyzer.cache.__all__
     with pytest.raises(AttributeError, match="no attribute 'Nope'"):
-        _ = analyzer.cache.Nope  # type: ignore[attr-defined]
+        _ = analyzer.cache.Nope
