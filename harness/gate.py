@@ -10,19 +10,21 @@ worker processes of the same benchmarks, ``meta.confirmation`` says which), so t
 from __future__ import annotations
 
 import itertools
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from harness.against import commit_of, session
 from harness.baselines import resolve
 from harness.compare import Comparison, Policy, confirm, judge
-from harness.compare.confirm import waiting
+from harness.compare.confirm import Afford, waiting
 from harness.errors import InputError
 from harness.execution import Progress, Silent
 from harness.fixtures import load_fixtures
 from harness.meta import Confirmation
 from harness.micro import MICRO
-from harness.records import RunResult
+from harness.records import BenchmarkResult, RunResult
 from harness.results import save
 from harness.runner import RunOptions, nothing_planned, plan, run
 from harness.shard import select_shard
@@ -30,6 +32,11 @@ from harness.suite import discover, import_suites, select
 
 CONFIRM_DIR = "confirm"
 DEFAULT_CONFIRM_ROUNDS = 4
+# What a confirmation round costs beyond its benchmarks' own processes: between the steps of a
+# round 0.15-0.20 s (fixture reset, spawning), between rounds ~0.45 s (judging again, planning),
+# measured on the quick suite's --against on the 2-core machine.
+STEP_OVERHEAD_S = 0.25
+ROUND_OVERHEAD_S = 0.5
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,58 @@ class Gate:
     confirm_rounds: int = DEFAULT_CONFIRM_ROUNDS
     baselines_dir: Path = Path("baselines")
     repo: Path = Path(".")
+    max_time_s: float | None = None  # no confirmation measurement is to end later than this
+
+
+def last_duration(bench: BenchmarkResult | None) -> float:
+    """How long the benchmark's latest worker process took (0 when none says)."""
+    runs = [r for m in (bench.metrics if bench else ()) for r in m.runs if r.duration_s]
+    latest = max(runs, key=lambda r: (r.round, r.started_at or 0.0), default=None)
+    return latest.duration_s or 0.0 if latest else 0.0
+
+
+def affordable(ids: list[str], cost: Callable[[str], float], remaining: float) -> list[str]:
+    """Of ``ids`` (most urgent first), those whose measurements fit in ``remaining`` seconds
+    together, taken in order: one that does not fit is skipped, a cheaper one after it may."""
+    chosen, spent = [], ROUND_OVERHEAD_S
+    for bench_id in ids:
+        if spent + cost(bench_id) <= remaining:
+            chosen.append(bench_id)
+            spent += cost(bench_id)
+    return chosen
+
+
+Cost = Callable[[Comparison, str], float]
+
+
+def time_limit(gate: Gate, started: float, cost: Cost, clock: Callable[[], float]) -> Afford | None:
+    """The gate's time limit as confirmation applies it: a round measures the suspects whose
+    processes, as long as each took last time, end before ``started + gate.max_time_s``."""
+    if gate.max_time_s is None:
+        return None
+    limit = gate.max_time_s
+
+    def afford(comparison: Comparison, ids: list[str]) -> list[str]:
+        return affordable(ids, lambda i: cost(comparison, i), started + limit - clock())
+
+    return afford
+
+
+def compare_cost(comparison: Comparison, bench_id: str) -> float:
+    """Re-measuring a suspect against a stored baseline: one more process of it."""
+    return last_duration(comparison.current.benchmark(bench_id)) + STEP_OVERHEAD_S
+
+
+def against_cost(duet: bool, processes: int) -> Cost:
+    """Re-measuring a suspect of ``--against``: ``processes`` more of each side, the two at once
+    in a duet, else one after the other."""
+
+    def cost(comparison: Comparison, bench_id: str) -> float:
+        sides = (comparison.baseline, comparison.current)
+        took = [last_duration(side.benchmark(bench_id)) for side in sides]
+        return ((max(took) if duet else sum(took)) + STEP_OVERHEAD_S) * processes
+
+    return cost
 
 
 @dataclass(frozen=True)
@@ -71,13 +130,14 @@ def gated_run(options: RunOptions, gate: Gate, progress: Progress | None = None)
     if gate.compare and gate.against:
         raise InputError("--compare and --against exclude each other: choose one")
     progress = progress or Silent()
+    started = time.monotonic()
     # Bad input fails before the first progress line: its one line is the error alone.
     found = _found(options)
     if not found and options.shard is None and not gate.against and not plan(options):
         raise InputError(nothing_planned(options))
     load_fixtures(import_suites(options.suites_root).__name__)  # a broken _fixtures.py, now
     if gate.against:
-        return _against(options, gate, progress, found)
+        return _against(options, gate, progress, found, started)
     baseline = resolve(gate.compare, gate.baselines_dir) if gate.compare else None
     progress.phase(f"preparing: {_preparing(options, found)}, starting fixtures")
     result, path = run(options, progress)
@@ -91,7 +151,8 @@ def gated_run(options: RunOptions, gate: Gate, progress: Progress | None = None)
         _announce_round(progress, gate, next(rounds), ids)
         return run(_confirm_options(options, ids), progress)[0]
 
-    comparison = confirm(comparison, remeasure, gate.confirm_rounds)
+    afford = time_limit(gate, started, compare_cost, time.monotonic)
+    comparison = confirm(comparison, remeasure, gate.confirm_rounds, afford=afford)
     result = _keep_pooled(comparison, comparison.current, path)
     return GatedRun(result, path, comparison)
 
@@ -123,7 +184,9 @@ def _preparing(options: RunOptions, found: int) -> str:
     return f"{found} benchmark(s) found" + (", listing the micro suites" if micro else "")
 
 
-def _against(options: RunOptions, gate: Gate, progress: Progress, found: int) -> GatedRun:
+def _against(
+    options: RunOptions, gate: Gate, progress: Progress, found: int, started: float
+) -> GatedRun:
     assert gate.against is not None
     commit = commit_of(gate.repo, gate.against)
     progress.phase(
@@ -145,7 +208,11 @@ def _against(options: RunOptions, gate: Gate, progress: Progress, found: int) ->
             )
             return again.base, again.current
 
-        comparison = confirm(comparison, remeasure, gate.confirm_rounds, options.processes)
+        cost = against_cost(options.duet, options.processes)
+        afford = time_limit(gate, started, cost, time.monotonic)
+        comparison = confirm(
+            comparison, remeasure, gate.confirm_rounds, options.processes, afford=afford
+        )
     _keep_pooled(comparison, comparison.baseline, done.base_path)
     current = _keep_pooled(comparison, comparison.current, done.current_path)
     return GatedRun(current, done.current_path, comparison, done.base_path)

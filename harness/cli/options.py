@@ -118,3 +118,29 @@ fail_on_option = click.option(
         "verdict (exit 1)."
     ),
 )
+
+
+# click 8.2+ makes ParamType generic, older releases cannot subscript it at run time.
+class DurationType(click.ParamType):  # type: ignore[type-arg]
+    """A duration written as ``300``, ``300s``, ``5m`` or ``1h``, in seconds."""
+
+    name = "duration"
+    UNITS = {"s": 1.0, "m": 60.0, "h": 3600.0}
+
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> float:
+        if isinstance(value, float):
+            return value
+        text = str(value).strip().lower()
+        scale = self.UNITS.get(text[-1:], None)
+        try:
+            seconds = float(text[:-1] if scale else text) * (scale or 1.0)
+        except ValueError:
+            self.fail(f"{value!r} is not a duration: write it as 300, 300s, 5m or 1h", param, ctx)
+        if not 0.0 < seconds < 365 * 86400.0:
+            self.fail(f"{value!r} must be a positive duration (e.g. 5m)", param, ctx)
+        return seconds
+
+
+DURATION = DurationType()

@@ -14,6 +14,7 @@ from harness.backfill import backfill
 from harness.baselines import check_new_baseline, save_baseline
 from harness.cli.compare import ReportOptions, emit, policy_options
 from harness.cli.options import (
+    DURATION,
     PROCESSES_HELP,
     baselines_dir_option,
     fail_on_option,
@@ -138,6 +139,18 @@ QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup
     ),
 )
 @click.option(
+    "--max-time",
+    type=DURATION,
+    default=None,
+    help=(
+        "With --compare or --against: start no confirmation that would end more than this long "
+        "(e.g. 5m) after the run began, each suspect expected to take as long as its last "
+        "process did. The suspects furthest past the threshold are confirmed first; what is "
+        "left stays uncertain, named in a warning. Measuring itself is never cut short.  "
+        "[default: no limit]"
+    ),
+)
+@click.option(
     "--format",
     "fmt",
     type=click.Choice(FORMATS),
@@ -167,6 +180,7 @@ def run_command(
     policy: Policy,
     fail_on: FailOn,
     confirm_rounds: int,
+    max_time: float | None,
     fmt: str,
     output: Path | None,
 ) -> int:
@@ -182,6 +196,7 @@ def run_command(
       bench run --against origin/main run that revision's suites too, side by side on this
                                       machine, and judge (times: undecided ones re-measured
                                       until 5 worker processes per side settle them)
+      ... --max-time 5m               no confirmation ending later than 5 minutes in
 
     \b
     Backfilling the history (asv's graphs, bench publish):
@@ -190,6 +205,8 @@ def run_command(
     Exit codes: 0 ok, 1 regression, 2 bad input, 3 a benchmark failed.
     """
     writable_dir(results_dir, "--results-dir")  # bad input is refused before anything runs
+    if max_time is not None and not (compare or against):
+        raise InputError("--max-time limits confirmation: it needs --compare or --against")
     if baseline_name:
         check_new_baseline(baselines_dir, baseline_name, force_baseline, "--force-baseline")
         writable_dir(baselines_dir, "--baselines-dir")
@@ -214,7 +231,9 @@ def run_command(
         return backfill_command(options, commits, compare, against, baseline_name)
     if compare or against:
         policy = with_suite_overrides(policy, suites_dir)
-    gate = Gate(policy, compare, against, confirm_rounds, baselines_dir, suites_dir.parent)
+    gate = Gate(
+        policy, compare, against, confirm_rounds, baselines_dir, suites_dir.parent, max_time
+    )
     with run_scratch(), run_progress(Console(stderr=True)) as progress:
         done = gated_run(options, gate, progress)
     for note in done.result.meta.warnings:

@@ -18,6 +18,9 @@ from harness.compare.processes import process_values
 from harness.records import Direction, Kind, Metric, RunResult
 
 Remeasure = Callable[[list[str]], "RunResult | tuple[RunResult, RunResult]"]
+# Of the suspects of a round (most urgent first), those the time left can measure, given what
+# the comparison so far says of them (how long their processes took).
+Afford = Callable[[Comparison, list[str]], list[str]]
 DEFAULT_ROUNDS = 2
 CONFIRMED = (Status.REGRESSED, Status.UNCERTAIN)
 
@@ -94,6 +97,16 @@ def waiting(comparison: Comparison, ids: list[str]) -> list[str]:
     return waits
 
 
+def by_urgency(comparison: Comparison, ids: list[str]) -> list[str]:
+    """``ids``, the one whose suspect estimate is furthest in the bad direction first: where
+    time runs short, what may fail the gate is confirmed before what is barely suspect."""
+    worst: dict[str, float] = {}
+    for v in comparison.verdicts:
+        if v.benchmark in ids and v.kind is Kind.SAMPLED and v.status in CONFIRMED:
+            worst[v.benchmark] = max(worst.get(v.benchmark, 0.0), v.ratio or 0.0)
+    return sorted(ids, key=lambda i: -worst.get(i, 0.0))
+
+
 def _metric(run: RunResult, benchmark_id: str, name: str | None) -> Metric | None:
     bench = run.benchmark(benchmark_id)
     return bench.metric(name) if bench is not None and name else None
@@ -104,12 +117,18 @@ def confirm(
     remeasure: Remeasure,
     rounds: int = DEFAULT_ROUNDS,
     processes_per_round: int = 1,
+    afford: Afford | None = None,
 ) -> Comparison:
     """Up to ``rounds`` re-measurements of the suspects, each pooled before judging again
-    (each of ``processes_per_round`` worker processes per side)."""
+    (each of ``processes_per_round`` worker processes per side).
+
+    With ``afford`` (a time limit), each round measures the suspects it returns, offered the
+    most urgent first (:func:`by_urgency`); confirmation stops when it returns none, and a
+    warning names the suspects the limit left unconfirmed."""
     remeasured = list(comparison.remeasured)
     runs = dict(comparison.pooled_runs)
     notes: list[str] = []
+    cut: set[str] = set()  # suspects the time limit left out of a round
     together = interleaved(comparison.baseline, comparison.current)
     for done in range(rounds):
         left = (rounds - done) * processes_per_round
@@ -124,6 +143,12 @@ def confirm(
                 f"unconfirmed: {', '.join(ids)}"
             )
             break
+        if afford is not None:
+            wanted = by_urgency(comparison, ids)
+            ids = afford(comparison, wanted)
+            cut.update(i for i in wanted if i not in ids)
+            if not ids:
+                break
         fresh = remeasure(ids)
         base_fresh, cur_fresh = fresh if isinstance(fresh, tuple) else (None, fresh)
         baseline = comparison.baseline
@@ -139,6 +164,13 @@ def confirm(
             judge(baseline, current, comparison.policy, runs),
             rounds=comparison.rounds + 1,
             remeasured=tuple(remeasured),
+        )
+    unconfirmed = [i for i in to_confirm(comparison) if i in cut]
+    if unconfirmed:
+        notes.append(
+            f"time limit: confirmation left {len(unconfirmed)} benchmark(s) unconfirmed after "
+            f"{comparison.rounds} round(s), those furthest past the threshold measured first: "
+            f"{', '.join(unconfirmed)}"
         )
     return replace(comparison, warnings=comparison.warnings + tuple(notes))
 

@@ -220,6 +220,14 @@ CASES: dict[str, tuple[list[str], int, str]] = {
         ["import", "pytest-benchmark", "IN/zero.json"], 2, "regular file"),
     "a baseline name with a newline": (["baseline", "save", "main\n", "IN/good.json"], 2, "name"),
     "a baseline that exists": (["baseline", "save", "main", "IN/good.json"], 2, "--force"),
+    "--max-time with nothing to confirm against": (
+        ["run", "--suites-dir", str(SAMPLE_SUITES), "--max-time", "5m"], 2, "--max-time"),
+    "--max-time that is not a duration": (
+        ["run", "--suites-dir", str(SAMPLE_SUITES), "--compare", "main", "--max-time", "5x"], 2,
+        "'--max-time': '5x' is not a duration"),
+    "--max-time of zero": (
+        ["run", "--suites-dir", str(SAMPLE_SUITES), "--compare", "main", "--max-time", "0s"], 2,
+        "'--max-time': '0s' must be a positive duration"),
 }  # fmt: skip
 
 
