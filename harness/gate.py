@@ -59,14 +59,21 @@ def last_duration(bench: BenchmarkResult | None) -> float:
     return latest.duration_s or 0.0 if latest else 0.0
 
 
-def affordable(ids: list[str], cost: Callable[[str], float], remaining: float) -> list[str]:
-    """Of ``ids`` (most urgent first), those whose measurements fit in ``remaining`` seconds
-    together, taken in order: one that does not fit is skipped, a cheaper one after it may."""
-    chosen, spent = [], ROUND_OVERHEAD_S
+def affordable(
+    ids: list[str], cost: Callable[[str], float], remaining: float, rounds: int = 1
+) -> list[str]:
+    """Of ``ids`` (most urgent first), those whose measurements in each of ``rounds`` rounds fit
+    in ``remaining`` seconds together, taken in order: one that does not fit is skipped, a
+    cheaper one after it may. Keeping the later rounds' time for a suspect taken now matters
+    under ``--against``, where a time is judged regressed only once 5 processes per side
+    measured it: a round spent on barely suspect benchmarks would leave the worst one short of
+    its fifth process."""
+    chosen, spent = [], ROUND_OVERHEAD_S * rounds
     for bench_id in ids:
-        if spent + cost(bench_id) <= remaining:
+        needs = cost(bench_id) * rounds
+        if spent + needs <= remaining:
             chosen.append(bench_id)
-            spent += cost(bench_id)
+            spent += needs
     return chosen
 
 
@@ -75,13 +82,15 @@ Cost = Callable[[Comparison, str], float]
 
 def time_limit(gate: Gate, started: float, cost: Cost, clock: Callable[[], float]) -> Afford | None:
     """The gate's time limit as confirmation applies it: a round measures the suspects whose
-    processes, as long as each took last time, end before ``started + gate.max_time_s``."""
+    processes in it and in the rounds still allowed, each as long as its last one took, end
+    before ``started + gate.max_time_s``."""
     if gate.max_time_s is None:
         return None
     limit = gate.max_time_s
 
-    def afford(comparison: Comparison, ids: list[str]) -> list[str]:
-        return affordable(ids, lambda i: cost(comparison, i), started + limit - clock())
+    def afford(comparison: Comparison, ids: list[str], rounds: int) -> list[str]:
+        remaining = started + limit - clock()
+        return affordable(ids, lambda i: cost(comparison, i), remaining, rounds)
 
     return afford
 

@@ -18,9 +18,10 @@ from harness.compare.processes import process_values
 from harness.records import Direction, Kind, Metric, RunResult
 
 Remeasure = Callable[[list[str]], "RunResult | tuple[RunResult, RunResult]"]
-# Of the suspects of a round (most urgent first), those the time left can measure, given what
-# the comparison so far says of them (how long their processes took).
-Afford = Callable[[Comparison, list[str]], list[str]]
+# Of the suspects of a round (most urgent first), those the time left can measure in this
+# round and the rounds after it (the last argument counts both), given what the comparison so
+# far says of them (how long their processes took).
+Afford = Callable[[Comparison, list[str], int], list[str]]
 DEFAULT_ROUNDS = 2
 CONFIRMED = (Status.REGRESSED, Status.UNCERTAIN)
 
@@ -123,8 +124,9 @@ def confirm(
     (each of ``processes_per_round`` worker processes per side).
 
     With ``afford`` (a time limit), each round measures the suspects it returns, offered the
-    most urgent first (:func:`by_urgency`); confirmation stops when it returns none, and a
-    warning names the suspects the limit left unconfirmed."""
+    most urgent first (:func:`by_urgency`) with the number of rounds still allowed, so that the
+    time of a suspect's later rounds is kept for it; confirmation stops when it returns none,
+    and a warning names the suspects the limit left unconfirmed."""
     remeasured = list(comparison.remeasured)
     runs = dict(comparison.pooled_runs)
     notes: list[str] = []
@@ -145,7 +147,7 @@ def confirm(
             break
         if afford is not None:
             wanted = by_urgency(comparison, ids)
-            ids = afford(comparison, wanted)
+            ids = afford(comparison, wanted, rounds - done)
             cut.update(i for i in wanted if i not in ids)
             if not ids:
                 break

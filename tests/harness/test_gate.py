@@ -117,6 +117,12 @@ def test_a_round_takes_the_suspects_in_order_that_fit_the_time_left() -> None:
     assert affordable(["b", "a", "c"], costs.__getitem__, room) == ["b", "c"]
     assert affordable(["a"], costs.__getitem__, ROUND_OVERHEAD_S + 3.9) == []
     assert affordable(["a", "b"], costs.__getitem__, -1.0) == []
+    # Two rounds still allowed: each suspect is charged both, so a alone fits in 11 s.
+    assert affordable(["a", "b", "c"], costs.__getitem__, 2 * ROUND_OVERHEAD_S + 9.0, 2) == ["a"]
+    assert affordable(["b", "a", "c"], costs.__getitem__, 2 * ROUND_OVERHEAD_S + 9.0, 2) == [
+        "b",
+        "c",
+    ]
 
 
 def test_an_against_suspect_costs_its_slower_side_in_a_duet_and_both_one_after_the_other() -> None:
@@ -132,9 +138,10 @@ def test_the_time_limit_counts_from_the_start_of_the_run() -> None:
     afford = time_limit(gate, 95.0, lambda comparison, i: 2.0, lambda: now[0])
     assert afford is not None
     comparison = judge(result("a", _took((0, 1.0))), result("b", _took((0, 1.0))))
-    assert afford(comparison, ["x", "y"]) == ["x", "y"]  # 5 s left
+    assert afford(comparison, ["x", "y"], 1) == ["x", "y"]  # 5 s left
+    assert afford(comparison, ["x", "y"], 2) == ["x"]  # 5 s left, 2 s a suspect a round
     now[0] = 102.0
-    assert afford(comparison, ["x", "y"]) == ["x"]  # 3 s left
+    assert afford(comparison, ["x", "y"], 1) == ["x"]  # 3 s left
     assert time_limit(Gate(Policy()), 95.0, lambda c, i: 2.0, lambda: now[0]) is None
 
 

@@ -156,13 +156,14 @@ def test_with_a_time_limit_the_suspect_furthest_past_the_threshold_is_offered_fi
     assert to_confirm(first) == ["x", "y", "z"]
     offered: list[list[str]] = []
 
-    def afford(comparison: Comparison, ids: list[str]) -> list[str]:
-        offered.append(ids)
+    def afford(comparison: Comparison, ids: list[str], rounds: int) -> list[str]:
+        offered.append([*ids, f"{rounds} rounds"])
         return ids[:2] if len(offered) == 1 else []
 
     again = Remeasurer(run("c", timed("x", 7, 1.5), timed("z", 8, 2.0)))
     final = confirm(first, again, rounds=4, afford=afford)
-    assert offered[0] == ["z", "x", "y"]
+    assert offered[0] == ["z", "x", "y", "4 rounds"]
+    assert offered[1][-1] == "3 rounds"
     assert again.asked == [["z", "x"]]
     assert final.rounds == 1 and final.pooled_runs == {"x": (1, 2), "z": (1, 2)}
     # The second round found no time at all: every suspect still suspect is named, y too,
@@ -177,7 +178,7 @@ def test_a_time_limit_that_affords_everything_changes_nothing() -> None:
     base = run("a", timed("x", 1, 1.0))
     first = judge(base, run("b", timed("x", 3, 1.5)))
     slow = Remeasurer(run("c", timed("x", 5, 1.5)), run("d", timed("x", 6, 1.5)))
-    final = confirm(first, slow, rounds=2, afford=lambda comparison, ids: ids)
+    final = confirm(first, slow, rounds=2, afford=lambda comparison, ids, rounds: ids)
     assert len(slow.asked) == 2 and final.benchmark_status("x") is Status.REGRESSED
     assert not any(w.startswith("time limit") for w in final.warnings)
 
@@ -186,7 +187,7 @@ def test_a_time_limit_with_no_time_left_measures_nothing_and_names_every_suspect
     base = run("a", timed("x", 1, 1.0), timed("y", 2, 1.0))
     first = judge(base, run("b", timed("x", 3, 1.5), timed("y", 4, 1.3)))
     never = Remeasurer()
-    final = confirm(first, never, rounds=4, afford=lambda comparison, ids: [])
+    final = confirm(first, never, rounds=4, afford=lambda comparison, ids, rounds: [])
     assert never.asked == [] and final.rounds == 0
     assert (
         "time limit: confirmation left 2 benchmark(s) unconfirmed after 0 round(s), those "
