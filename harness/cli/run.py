@@ -145,7 +145,7 @@ QUICK_SETTINGS = SampleSettings(samples=3, min_samples=3, max_time_s=5.0, warmup
     help=(
         "With --compare or --against: start no confirmation that would end more than this long "
         "(e.g. 5m) after the run began, each suspect expected to take as long as its last "
-        "process did. The suspects furthest past the threshold are confirmed first; what is "
+        "process did. The surest regressions are confirmed first; what is "
         "left stays uncertain, named in a warning. Measuring itself is never cut short.  "
         "[default: no limit]"
     ),

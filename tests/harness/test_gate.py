@@ -92,8 +92,8 @@ def test_a_time_limit_already_spent_confirms_nothing_and_says_which_suspect_it_l
     assert done.comparison is not None and done.comparison.rounds == 0
     assert not any(line.startswith("confirming") for line in phases.lines)
     assert (
-        "time limit: confirmation left 1 benchmark(s) unconfirmed after 0 round(s), those "
-        "furthest past the threshold measured first: basic.Waiting.time_wait"
+        "time limit: confirmation left 1 benchmark(s) unconfirmed after 0 round(s), the "
+        "surest regressions measured first: basic.Waiting.time_wait"
     ) in done.comparison.warnings
     assert not (options.results_dir / "confirm").exists()
 

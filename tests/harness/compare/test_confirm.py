@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from harness.compare import Comparison, Policy, Status, confirm, judge, to_confirm
+from harness.compare.confirm import by_urgency
 from harness.meta import Against
 from harness.records import RunResult
 from tests.harness.compare.factory import bench, counter, metric, noisy, run, timed
@@ -148,7 +149,7 @@ def test_measured_together_a_round_of_several_processes_counts_as_that_many() ->
     assert asked.asked[0] == ["x"]
 
 
-def test_with_a_time_limit_the_suspect_furthest_past_the_threshold_is_offered_first() -> None:
+def test_with_a_time_limit_the_surest_regression_is_offered_first() -> None:
     # x is +50%, y +25%, z +100%: the limit is offered z, x, y and affords the first two.
     base = run("a", timed("x", 1, 1.0), timed("y", 2, 1.0), timed("z", 3, 1.0))
     cur = run("b", timed("x", 4, 1.5), timed("y", 5, 1.25), timed("z", 6, 2.0))
@@ -169,8 +170,8 @@ def test_with_a_time_limit_the_suspect_furthest_past_the_threshold_is_offered_fi
     # The second round found no time at all: every suspect still suspect is named, y too,
     # which the first round left out.
     assert (
-        "time limit: confirmation left 3 benchmark(s) unconfirmed after 1 round(s), those "
-        "furthest past the threshold measured first: x, y, z"
+        "time limit: confirmation left 3 benchmark(s) unconfirmed after 1 round(s), the "
+        "surest regressions measured first: x, y, z"
     ) in final.warnings
 
 
@@ -190,6 +191,25 @@ def test_a_time_limit_with_no_time_left_measures_nothing_and_names_every_suspect
     final = confirm(first, never, rounds=4, afford=lambda comparison, ids, rounds: [])
     assert never.asked == [] and final.rounds == 0
     assert (
-        "time limit: confirmation left 2 benchmark(s) unconfirmed after 0 round(s), those "
-        "furthest past the threshold measured first: x, y"
+        "time limit: confirmation left 2 benchmark(s) unconfirmed after 0 round(s), the "
+        "surest regressions measured first: x, y"
     ) in final.warnings
+
+
+def test_a_noisy_suspect_with_the_larger_ratio_goes_after_a_surer_one() -> None:
+    base = run(
+        "a",
+        bench("noisy", metric("time", noisy(1, 1.0, 0.5))),
+        bench("tight", metric("time", noisy(2, 1.0, 0.01))),
+    )
+    cur = run(
+        "b",
+        bench("noisy", metric("time", noisy(3, 2.0, 0.5))),
+        bench("tight", metric("time", noisy(4, 1.3, 0.01))),
+    )
+    first = judge(base, cur)
+    verdicts = {v.benchmark: v for v in first.verdicts if v.metric == "time"}
+    noisy_v, tight_v = verdicts["noisy"], verdicts["tight"]
+    assert noisy_v.ratio and tight_v.ratio and noisy_v.ratio > tight_v.ratio
+    assert set(to_confirm(first)) == {"noisy", "tight"}
+    assert by_urgency(first, ["noisy", "tight"]) == ["tight", "noisy"]
