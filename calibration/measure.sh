@@ -16,7 +16,8 @@
 # Each `bench run` prints its wall time to OUT/wall.txt. Takes about 2 hours on 2 cores.
 # Running it again resumes: a command whose label is already in OUT/wall.txt is skipped.
 # SPREAD=N (default 2) sets how many 5-process runs go to OUT/spread/; PATCHES="cpu30 latency"
-# measures only those patches (default: all of calibration/patches/).
+# measures only those patches (default: all of calibration/patches/). AGAINST_ARGS="--max-time 5m"
+# adds those options to every --against run.
 set -euo pipefail
 out=$(realpath -m "$1"); runs=${2:-8}; against=${3:-3}; spread=${SPREAD:-2}
 change_runs=${CHANGE_RUNS:-$((runs / 2))}
@@ -52,11 +53,13 @@ for patch in "$root"/calibration/patches/*.patch; do
     timed "change-$name-$i" "$bench" run --quick --instructions --results-dir "$out/change-$name"
   done
   for i in $(seq "$against"); do
-    timed "against-$name-$i" "$bench" run --quick --against HEAD --results-dir "$out/against-$name"
+    timed "against-$name-$i" "$bench" run --quick --against HEAD ${AGAINST_ARGS:-} \
+      --results-dir "$out/against-$name"
   done
   git -C "$tree" checkout --quiet .
 done
 for i in $(seq "$against"); do
-  timed "against-same-$i" "$bench" run --quick --against HEAD --results-dir "$out/against-same"
+  timed "against-same-$i" "$bench" run --quick --against HEAD ${AGAINST_ARGS:-} \
+    --results-dir "$out/against-same"
 done
 echo "kept in $out; judge them with: bench calibrate --gates $out"
