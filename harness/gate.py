@@ -49,7 +49,7 @@ class Gate:
     confirm_rounds: int = DEFAULT_CONFIRM_ROUNDS
     baselines_dir: Path = Path("baselines")
     repo: Path = Path(".")
-    max_time_s: float | None = None  # no confirmation measurement is to end later than this
+    max_time_s: float | None = None  # confirmation ends by then (seconds from the run's start)
 
 
 def last_duration(bench: BenchmarkResult | None) -> float:
@@ -95,9 +95,14 @@ def time_limit(gate: Gate, started: float, cost: Cost, clock: Callable[[], float
     return afford
 
 
-def compare_cost(comparison: Comparison, bench_id: str) -> float:
-    """Re-measuring a suspect against a stored baseline: one more process of it."""
-    return last_duration(comparison.current.benchmark(bench_id)) + STEP_OVERHEAD_S
+def compare_cost(processes: int) -> Cost:
+    """Re-measuring a suspect against a stored baseline: ``processes`` more of it."""
+
+    def cost(comparison: Comparison, bench_id: str) -> float:
+        took = last_duration(comparison.current.benchmark(bench_id))
+        return (took + STEP_OVERHEAD_S) * processes
+
+    return cost
 
 
 def against_cost(duet: bool, processes: int) -> Cost:
@@ -160,7 +165,7 @@ def gated_run(options: RunOptions, gate: Gate, progress: Progress | None = None)
         _announce_round(progress, gate, next(rounds), ids)
         return run(_confirm_options(options, ids), progress)[0]
 
-    afford = time_limit(gate, started, compare_cost, time.monotonic)
+    afford = time_limit(gate, started, compare_cost(options.processes), time.monotonic)
     comparison = confirm(comparison, remeasure, gate.confirm_rounds, afford=afford)
     result = _keep_pooled(comparison, comparison.current, path)
     return GatedRun(result, path, comparison)

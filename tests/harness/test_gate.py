@@ -14,6 +14,7 @@ from harness.gate import (
     Gate,
     affordable,
     against_cost,
+    compare_cost,
     gated_run,
     last_duration,
     time_limit,
@@ -130,6 +131,8 @@ def test_an_against_suspect_costs_its_slower_side_in_a_duet_and_both_one_after_t
     assert against_cost(True, 1)(comparison, "x") == 3.0 + STEP_OVERHEAD_S
     assert against_cost(False, 1)(comparison, "x") == 5.0 + STEP_OVERHEAD_S
     assert against_cost(True, 2)(comparison, "x") == 2 * (3.0 + STEP_OVERHEAD_S)
+    # Against a stored baseline only the current side is measured again.
+    assert compare_cost(3)(comparison, "x") == 3 * (2.0 + STEP_OVERHEAD_S)
 
 
 def test_the_time_limit_counts_from_the_start_of_the_run() -> None:
