@@ -196,7 +196,7 @@ def run_command(
       bench run --against origin/main run that revision's suites too, side by side on this
                                       machine, and judge (times: undecided ones re-measured
                                       until 5 worker processes per side settle them)
-      ... --max-time 5m               no confirmation ending later than 5 minutes in
+      ... --max-time 5m               and stop confirming 5 minutes in (surest regressions first)
 
     \b
     Backfilling the history (asv's graphs, bench publish):
