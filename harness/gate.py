@@ -56,7 +56,7 @@ def last_duration(bench: BenchmarkResult | None) -> float:
     """How long the benchmark's latest worker process took (0 when none says)."""
     runs = [r for m in (bench.metrics if bench else ()) for r in m.runs if r.duration_s]
     latest = max(runs, key=lambda r: (r.round, r.started_at or 0.0), default=None)
-    return latest.duration_s or 0.0 if latest else 0.0
+    return (latest.duration_s or 0.0) if latest else 0.0
 
 
 def affordable(

@@ -46,15 +46,21 @@ class Phases:
         pass
 
 
+def _fast_baseline(sample_options: RunOptions, tmp_path: Path) -> tuple[RunOptions, Path]:
+    """Options that run the latency-bound sample benchmark, and a baseline of 5 processes (its
+    spread known) four times faster than this machine can wait: the time is suspect (a
+    CPU-bound one would be left to instructions)."""
+    options = replace(sample_options, pattern=r"Waiting.time_wait")
+    first, _ = run(replace(options, processes=5))
+    baseline = tmp_path / "fast.json"
+    save(slowed(first, -0.75), baseline)
+    return options, baseline
+
+
 def test_confirmation_rounds_are_pooled_into_the_run_file(
     sample_options: RunOptions, tmp_path: Path
 ) -> None:
-    options = replace(sample_options, pattern=r"Waiting.time_wait")
-    first, _ = run(replace(options, processes=5))
-    # A baseline of 5 processes (its spread known), four times faster than this machine can
-    # wait: the latency-bound time is suspect (a CPU-bound one would be left to instructions).
-    baseline = tmp_path / "fast.json"
-    save(slowed(first, -0.75), baseline)
+    options, baseline = _fast_baseline(sample_options, tmp_path)
     gate = Gate(Policy(), compare=str(baseline), confirm_rounds=2)
     phases = Phases()
     done = gated_run(options, gate, phases)
@@ -82,10 +88,7 @@ def test_confirmation_rounds_are_pooled_into_the_run_file(
 def test_a_time_limit_already_spent_confirms_nothing_and_says_which_suspect_it_left(
     sample_options: RunOptions, tmp_path: Path
 ) -> None:
-    options = replace(sample_options, pattern=r"Waiting.time_wait")
-    first, _ = run(replace(options, processes=5))
-    baseline = tmp_path / "fast.json"
-    save(slowed(first, -0.75), baseline)
+    options, baseline = _fast_baseline(sample_options, tmp_path)
     # A millisecond is over before the run is judged: the suspect stays as it was measured.
     gate = Gate(Policy(), compare=str(baseline), confirm_rounds=2, max_time_s=0.001)
     phases = Phases()
